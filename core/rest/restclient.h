@@ -1,0 +1,78 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+// The Ango REST calls the plugin runtime and the console make (header `apikey`). Bounded retries
+// with backoff on 429, 5xx and timeouts; other 4xx fail at once. Errors carry the HTTP status, the
+// URL without its query string (it may hold ids, never keys) and the server's message.
+namespace ango::rest {
+
+struct RetryPolicy
+{
+    int maxAttempts = 4;
+    std::chrono::milliseconds initialDelay{250};
+    std::chrono::milliseconds maxDelay{4000};
+    std::chrono::milliseconds transferTimeout{30000};
+};
+
+struct AssetQuery
+{
+    QString projectId;
+    QString assetId;    // filters {"_id": …} when set
+    QString externalId; // else filters {"externalId": …}
+};
+
+class RestClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RestClient)
+
+public:
+    using JsonDone = std::function<void(Result<nlohmann::json>)>;
+    using BytesDone = std::function<void(Result<QByteArray>)>;
+
+    explicit RestClient(QUrl apiHost, QObject *parent = nullptr);
+    ~RestClient() override;
+
+    QUrl apiHost() const;
+    void setRetryPolicy(RetryPolicy policy);
+
+    // GET /v2/project/{id}/assets?page=1&limit=10&filters=… → data.assets[0] (its "data" is the URL)
+    void getAsset(const QString &apiKey, const AssetQuery &query, JsonDone done);
+    // GET of the asset file; redirects followed; the apikey header only goes to the API host.
+    void fetchBytes(const QString &apiKey, const QUrl &url, BytesDone done);
+    // GET /v2/project/{id} → data.project
+    void getProject(const QString &apiKey, const QString &projectId, JsonDone done);
+    // POST /v2/import/labels {"project", "jsonContent"}
+    void importLabels(const QString &apiKey,
+                      const QString &projectId,
+                      const nlohmann::json &jsonContent,
+                      JsonDone done);
+    // POST /v2/annotate/{taskId}?nextStage=…&isPlugin=… {"answer": answer, "duration": 0}
+    void annotate(const QString &apiKey,
+                  const QString &taskId,
+                  const nlohmann::json &answer,
+                  JsonDone done,
+                  bool nextStage = true,
+                  bool isPlugin = true);
+
+Q_SIGNALS:
+    // For the request log: one started/finished pair per attempt.
+    void requestStarted(quint64 id, const QString &method, const QUrl &urlWithoutQuery, int attempt);
+    void requestFinished(quint64 id, int httpStatus, qint64 durationMs, qint64 bytes, const QString &error);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace ango::rest

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "common/result.h"
+#include "socketio/engineiopacket.h"
+#include "socketio/socketiopacket.h"
+
+#include <QMap>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+// A Socket.IO v5 client (Engine.IO v4, websocket transport) on QWebSocket. Everything runs on
+// the thread that owns the client; no threads of its own. Reconnection follows the JS client:
+// exponential backoff with jitter after transport loss, never after a server-side namespace
+// DISCONNECT, a CONNECT_ERROR or close().
+namespace ango::socketio {
+
+struct ClientOptions
+{
+    QUrl url; // http(s):// or ws(s)://; an empty path becomes /socket.io/
+    QMap<QString, QString> query;
+    bool reconnection = true;
+    int reconnectionAttempts = -1; // -1: unlimited
+    std::chrono::milliseconds reconnectionDelay{1000};
+    std::chrono::milliseconds reconnectionDelayMax{5000};
+    double randomizationFactor = 0.5;
+    std::chrono::milliseconds openTimeout{20000};
+    int maxQueuedEmits = 1000; // emits kept while a namespace is not connected
+    bool verifyTls = true;
+};
+
+struct Event
+{
+    QString nsp;
+    QString name;
+    nlohmann::json args = nlohmann::json::array(); // the event's arguments, without its name
+    std::optional<std::uint64_t> ackId;            // set when the sender asked for an ack
+};
+
+class Client final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Client)
+
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting };
+    Q_ENUM(State)
+
+    // Receives the ack's arguments (a JSON array), or an error: "ack timeout", "disconnected".
+    using AckCallback = std::function<void(Result<nlohmann::json>)>;
+
+    explicit Client(ClientOptions options, QObject *parent = nullptr);
+    ~Client() override;
+
+    // The Engine.IO URL derived from the options (ws/wss, /socket.io/ path, EIO=4, websocket).
+    static QUrl engineIoUrl(const ClientOptions &options);
+
+    void open();
+    void close(); // "io client disconnect": no reconnection
+
+    // Namespaces are (re)joined with their auth on every Engine.IO open.
+    void joinNamespace(const QString &nsp, std::optional<nlohmann::json> auth = {});
+    void leaveNamespace(const QString &nsp);
+    bool isNamespaceConnected(const QString &nsp) const;
+
+    // Emits an event with args (a JSON array, or a single value that becomes one argument).
+    // While the namespace is not connected the emit is queued and sent, in order, after it
+    // connects. Errors: reserved event name, namespace not joined or refused, queue full,
+    // payload above the server's maxPayload.
+    Result<void> emitEvent(const QString &nsp,
+                           const QString &event,
+                           nlohmann::json args = nlohmann::json::array(),
+                           AckCallback ack = {},
+                           std::chrono::milliseconds ackTimeout = std::chrono::milliseconds{0});
+    Result<void> sendAck(const QString &nsp, std::uint64_t id, nlohmann::json args);
+
+    State state() const;
+    std::optional<engineio::Handshake> handshake() const;
+    int queuedEmitCount() const;
+
+Q_SIGNALS:
+    void stateChanged(ango::socketio::Client::State state);
+    void reconnectScheduled(int attempt, int delayMs);
+    void namespaceConnected(const QString &nsp, const QString &sid);
+    void namespaceConnectError(const QString &nsp, const QString &message, const nlohmann::json &data);
+    void namespaceDisconnected(const QString &nsp, const QString &reason);
+    void eventReceived(const ango::socketio::Event &event);
+    // reason: "io client disconnect", "io server disconnect", "transport close", "transport error",
+    // "ping timeout", "parse error", possibly followed by details.
+    void disconnected(const QString &reason);
+    void protocolError(const QString &message, const QByteArray &offendingBytes);
+    void queueOverflow(const QString &nsp, const QString &event);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace ango::socketio
