@@ -14,6 +14,12 @@
 // The Ango REST calls the plugin runtime and the console make (header `apikey`). Bounded retries
 // with backoff on 429, 5xx and timeouts; other 4xx fail at once. Errors carry the HTTP status, the
 // URL without its query string (it may hold ids, never keys) and the server's message.
+// Error::status is the HTTP status when the server refused the request (or a redirect failed);
+// 0 for transport failures (refused, timeout, …) and for a 2xx whose content is unusable (not
+// JSON, missing data.*, no such asset). Callbacks run exactly once, from the event loop, never
+// from inside the call that started the request, and never after the client is destroyed.
+// Redirects (GET only) are followed by hand, never from https to http, at most 10 hops; the
+// apikey header goes to the API host's scheme+host+port only.
 namespace ango::rest {
 
 struct RetryPolicy
