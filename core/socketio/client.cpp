@@ -1,1 +1,866 @@
-// placeholder
+#include "client.h"
+
+#include "backoff.h"
+
+#include <QAbstractSocket>
+#include <QDeadlineTimer>
+#include <QLoggingCategory>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QSslConfiguration>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <map>
+
+Q_LOGGING_CATEGORY(lcSocketIo, "ango.socketio", QtWarningMsg)
+
+namespace ango::socketio {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+
+constexpr qsizetype kOffendingBytesShown = 200;
+
+bool isReservedEvent(const QString &name)
+{
+    static const std::array<QLatin1StringView, 6> reserved = {
+        QLatin1StringView("connect"),     QLatin1StringView("connect_error"),
+        QLatin1StringView("disconnect"),  QLatin1StringView("disconnecting"),
+        QLatin1StringView("newListener"), QLatin1StringView("removeListener"),
+    };
+    return std::any_of(reserved.begin(), reserved.end(),
+                       [&](QLatin1StringView r) { return name == r; });
+}
+
+QByteArray truncated(const QByteArray &bytes)
+{
+    return bytes.size() <= kOffendingBytesShown ? bytes : bytes.left(kOffendingBytesShown) + "…";
+}
+
+std::string toStd(const QString &s)
+{
+    return s.toStdString();
+}
+
+QString closeCodeText(QWebSocketProtocol::CloseCode code)
+{
+    switch (code) {
+    case QWebSocketProtocol::CloseCodeTooMuchData:
+        return QStringLiteral("message too big");
+    case QWebSocketProtocol::CloseCodeNormal:
+        return QStringLiteral("normal closure");
+    case QWebSocketProtocol::CloseCodeGoingAway:
+        return QStringLiteral("going away");
+    case QWebSocketProtocol::CloseCodeProtocolError:
+        return QStringLiteral("protocol error");
+    case QWebSocketProtocol::CloseCodeMissingStatusCode:
+        return QStringLiteral("no status code");
+    case QWebSocketProtocol::CloseCodeAbnormalDisconnection:
+        return QStringLiteral("abnormal disconnection");
+    default:
+        return QString();
+    }
+}
+
+} // namespace
+
+class Client::Private
+{
+public:
+    enum class NsStatus { Pending, Connected, Refused, ServerDisconnected, Left };
+
+    struct Namespace
+    {
+        std::optional<json> auth;
+        NsStatus status = NsStatus::Pending;
+        QString sid;
+        std::uint64_t nextAckId = 0;
+        std::deque<Event> receiveBuffer; // events that arrived before the CONNECT reply
+    };
+
+    struct PendingAck
+    {
+        AckCallback callback;
+        bool sent = false;
+        std::optional<Clock::time_point> deadline;
+    };
+
+    struct QueuedEmit
+    {
+        QString nsp;
+        QString event;
+        Packet packet;
+    };
+
+    using AckKey = std::pair<QString, std::uint64_t>;
+
+    Private(Client *q, ClientOptions options)
+        : q(q)
+        , options(std::move(options))
+        , backoff(this->options.reconnectionDelay, this->options.reconnectionDelayMax,
+                  this->options.randomizationFactor)
+    {
+        pingTimer.setSingleShot(true);
+        openTimer.setSingleShot(true);
+        reconnectTimer.setSingleShot(true);
+        ackTimer.setSingleShot(true);
+        QObject::connect(&pingTimer, &QTimer::timeout, q,
+                         [this] { transportLost(QStringLiteral("ping timeout")); });
+        QObject::connect(&openTimer, &QTimer::timeout, q, [this] {
+            transportLost(QStringLiteral("transport error: no Engine.IO handshake within %1 ms")
+                              .arg(this->options.openTimeout.count()));
+        });
+        QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { startTransport(); });
+        QObject::connect(&ackTimer, &QTimer::timeout, q, [this] { expireAcks(); });
+    }
+
+    ~Private() { dropSocket(); }
+
+    Client *q;
+    ClientOptions options;
+    Backoff backoff;
+    State state = State::Disconnected;
+    bool wantOpen = false;
+    std::unique_ptr<QWebSocket> socket;
+    bool engineOpen = false;
+    std::optional<engineio::Handshake> handshake;
+    QDeadlineTimer pingDeadline;
+    Decoder decoder;
+    std::map<QString, Namespace> namespaces;
+    std::map<AckKey, PendingAck> acks;
+    std::multimap<Clock::time_point, AckKey> ackDeadlines;
+    std::deque<QueuedEmit> queue;
+    QTimer pingTimer;
+    QTimer openTimer;
+    QTimer reconnectTimer;
+    QTimer ackTimer;
+    quint64 generation = 0; // bumped on every transport teardown, to stop stale processing
+
+    void setState(State s)
+    {
+        if (state == s)
+            return;
+        state = s;
+        Q_EMIT q->stateChanged(s);
+    }
+
+    void startTransport()
+    {
+        dropSocket();
+        setState(backoff.attempts() > 0 ? State::Reconnecting : State::Connecting);
+        socket = std::make_unique<QWebSocket>();
+        if (!options.verifyTls) {
+            QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+            tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+            socket->setSslConfiguration(tls);
+        }
+        QWebSocket *ws = socket.get();
+        QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
+            // Small request/response frames: don't let Nagle hold them back.
+            if (auto *tcp = ws->findChild<QAbstractSocket *>())
+                tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        });
+        QObject::connect(ws, &QWebSocket::textMessageReceived, q,
+                         [this](const QString &text) { onText(text.toUtf8()); });
+        QObject::connect(ws, &QWebSocket::binaryMessageReceived, q,
+                         [this](const QByteArray &b) { onBinary(b); });
+        QObject::connect(ws, &QWebSocket::disconnected, q, [this, ws] {
+            const auto code = ws->closeCode();
+            QString reason = QStringLiteral("transport close");
+            const QString text = closeCodeText(code);
+            if (code != QWebSocketProtocol::CloseCodeNormal || !ws->closeReason().isEmpty())
+                reason += QStringLiteral(" (code %1%2%3)")
+                              .arg(int(code))
+                              .arg(text.isEmpty() ? QString() : QStringLiteral(", ") + text)
+                              .arg(ws->closeReason().isEmpty()
+                                       ? QString()
+                                       : QStringLiteral(": ") + ws->closeReason());
+            transportLost(reason);
+        });
+        // Qt 6.4 names the signal error(); errorOccurred() arrives in 6.5.
+        QObject::connect(
+            ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+            [this, ws] { transportLost(QStringLiteral("transport error: ") + ws->errorString()); });
+        QObject::connect(ws, &QWebSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
+            QStringList texts;
+            for (const auto &e : errors)
+                texts << e.errorString();
+            transportLost(QStringLiteral("transport error: TLS verification failed: ")
+                          + texts.join(QStringLiteral("; ")));
+        });
+        openTimer.start(options.openTimeout);
+        ws->open(QNetworkRequest(Client::engineIoUrl(options)));
+    }
+
+    // Graceful: a WebSocket close frame goes out first (close()); otherwise the socket is aborted.
+    void dropSocket(bool graceful = false)
+    {
+        ++generation;
+        engineOpen = false;
+        pingTimer.stop();
+        openTimer.stop();
+        decoder.reset();
+        if (!socket)
+            return;
+        QWebSocket *ws = socket.release();
+        QObject::disconnect(ws, nullptr, q, nullptr);
+        if (graceful) {
+            ws->close();
+            ws->flush();
+        } else {
+            ws->abort();
+        }
+        ws->deleteLater();
+    }
+
+    // --- incoming ----------------------------------------------------------------------------
+
+    void onText(const QByteArray &frame)
+    {
+        auto packet = engineio::decodeText(std::string_view(frame.constData(), frame.size()));
+        if (!packet) {
+            parseError(packet.error().message, frame);
+            return;
+        }
+        switch (packet->type) {
+        case engineio::PacketType::Open:
+            onOpen(*packet, frame);
+            break;
+        case engineio::PacketType::Ping:
+            if (!engineOpen)
+                return parseError(QStringLiteral("ping before the Engine.IO handshake"), frame);
+            send(engineio::encodeText(engineio::PacketType::Pong, packet->data));
+            armPingTimer();
+            break;
+        case engineio::PacketType::Close:
+            transportLost(QStringLiteral("transport close (server sent an Engine.IO close)"));
+            break;
+        case engineio::PacketType::Message:
+            if (!engineOpen)
+                return parseError(QStringLiteral("message before the Engine.IO handshake"), frame);
+            onDecoded(decoder.addText(packet->data), frame);
+            break;
+        case engineio::PacketType::Pong:
+        case engineio::PacketType::Upgrade:
+        case engineio::PacketType::Noop:
+            break;
+        }
+    }
+
+    void onBinary(const QByteArray &frame)
+    {
+        if (!engineOpen)
+            return parseError(QStringLiteral("binary frame before the Engine.IO handshake"), frame);
+        onDecoded(decoder.addBinary(std::string_view(frame.constData(), frame.size())), frame);
+    }
+
+    void parseError(const QString &message, const QByteArray &frame)
+    {
+        Q_EMIT q->protocolError(message, truncated(frame));
+        transportLost(QStringLiteral("parse error: ") + message);
+    }
+
+    void onOpen(const engineio::Packet &packet, const QByteArray &frame)
+    {
+        if (engineOpen)
+            return parseError(QStringLiteral("second Engine.IO open packet"), frame);
+        auto hs = engineio::parseHandshake(packet.data);
+        if (!hs)
+            return parseError(QStringLiteral("invalid Engine.IO handshake: ") + hs.error().message,
+                              frame);
+        handshake = std::move(*hs);
+        engineOpen = true;
+        openTimer.stop();
+        backoff.reset();
+        armPingTimer();
+        setState(State::Connected);
+        const quint64 gen = generation;
+        for (auto &[nsp, ns] : namespaces) {
+            if (ns.status != NsStatus::Pending)
+                continue;
+            sendPacket(Packet::connect(toStd(nsp), ns.auth));
+            if (gen != generation)
+                return;
+        }
+    }
+
+    void armPingTimer()
+    {
+        const auto window = handshake->pingInterval + handshake->pingTimeout;
+        pingTimer.start(window);
+        pingDeadline.setRemainingTime(window);
+    }
+
+    void onDecoded(Result<std::optional<Packet>> decoded, const QByteArray &frame)
+    {
+        if (!decoded)
+            return parseError(decoded.error().message, frame);
+        if (decoded->has_value())
+            onPacket(std::move(**decoded));
+    }
+
+    void onPacket(Packet packet)
+    {
+        const QString nsp = QString::fromStdString(packet.nsp);
+        switch (packet.type) {
+        case PacketType::Connect:
+            return onNamespaceConnect(nsp, packet);
+        case PacketType::ConnectError:
+            return onConnectError(nsp, packet);
+        case PacketType::Disconnect:
+            return onServerDisconnect(nsp);
+        case PacketType::Event:
+        case PacketType::BinaryEvent:
+            return onEvent(nsp, std::move(packet));
+        case PacketType::Ack:
+        case PacketType::BinaryAck:
+            return onAck(nsp, std::move(packet));
+        }
+    }
+
+    void onNamespaceConnect(const QString &nsp, const Packet &packet)
+    {
+        auto it = namespaces.find(nsp);
+        if (it == namespaces.end() || it->second.status != NsStatus::Pending) {
+            qCDebug(lcSocketIo) << "ignoring CONNECT for" << nsp;
+            return;
+        }
+        Namespace &ns = it->second;
+        if (!packet.data || !packet.data->is_object() || !packet.data->contains("sid")
+            || !(*packet.data)["sid"].is_string()) {
+            return parseError(QStringLiteral("CONNECT for %1 without a sid: the server does not "
+                                             "speak Socket.IO v5")
+                                  .arg(nsp),
+                              QByteArray::fromStdString(encode(packet).text));
+        }
+        ns.status = NsStatus::Connected;
+        ns.sid = QString::fromStdString((*packet.data)["sid"].get<std::string>());
+        const quint64 gen = generation;
+        QPointer<Client> guard(q);
+        Q_EMIT q->namespaceConnected(nsp, ns.sid);
+        if (!guard || gen != generation)
+            return;
+        // Events the server emitted before its CONNECT reply (python-socketio does so).
+        while (true) {
+            auto nsIt = namespaces.find(nsp);
+            if (nsIt == namespaces.end() || nsIt->second.status != NsStatus::Connected
+                || nsIt->second.receiveBuffer.empty())
+                break;
+            Event ev = std::move(nsIt->second.receiveBuffer.front());
+            nsIt->second.receiveBuffer.pop_front();
+            Q_EMIT q->eventReceived(ev);
+            if (!guard || gen != generation)
+                return;
+        }
+        flushQueue(nsp);
+    }
+
+    void onConnectError(const QString &nsp, const Packet &packet)
+    {
+        auto it = namespaces.find(nsp);
+        if (it == namespaces.end())
+            return;
+        QString message = QStringLiteral("connection refused");
+        json data;
+        if (packet.data) {
+            if (packet.data->is_string()) {
+                message = QString::fromStdString(packet.data->get<std::string>());
+            } else if (packet.data->is_object()) {
+                if (auto m = packet.data->find("message");
+                    m != packet.data->end() && m->is_string())
+                    message = QString::fromStdString(m->get<std::string>());
+                if (auto d = packet.data->find("data"); d != packet.data->end())
+                    data = *d;
+            }
+        }
+        it->second.status = NsStatus::Refused;
+        it->second.receiveBuffer.clear();
+        failSentAcks(nsp, QStringLiteral("namespace %1 refused: %2").arg(nsp, message));
+        QPointer<Client> guard(q);
+        Q_EMIT q->namespaceConnectError(nsp, message, data);
+        if (guard)
+            closeIfNoNamespaceLeft(QStringLiteral("io server disconnect"));
+    }
+
+    void onServerDisconnect(const QString &nsp)
+    {
+        auto it = namespaces.find(nsp);
+        if (it == namespaces.end() || it->second.status != NsStatus::Connected)
+            return;
+        it->second.status = NsStatus::ServerDisconnected;
+        failSentAcks(nsp, QStringLiteral("disconnected"));
+        QPointer<Client> guard(q);
+        Q_EMIT q->namespaceDisconnected(nsp, QStringLiteral("io server disconnect"));
+        if (guard)
+            closeIfNoNamespaceLeft(QStringLiteral("io server disconnect"));
+    }
+
+    void onEvent(const QString &nsp, Packet packet)
+    {
+        auto it = namespaces.find(nsp);
+        if (it == namespaces.end())
+            return; // python-socketio ignores events for namespaces not joined; so do we
+        json &array = *packet.data;
+        Event ev;
+        ev.nsp = nsp;
+        ev.name = array[0].is_string() ? QString::fromStdString(array[0].get<std::string>())
+                                       : QString::fromStdString(array[0].dump());
+        array.erase(array.begin());
+        ev.args = std::move(array);
+        ev.ackId = packet.id;
+        switch (it->second.status) {
+        case NsStatus::Pending:
+            it->second.receiveBuffer.push_back(std::move(ev));
+            break;
+        case NsStatus::Connected:
+            Q_EMIT q->eventReceived(ev);
+            break;
+        default:
+            break;
+        }
+    }
+
+    void onAck(const QString &nsp, Packet packet)
+    {
+        if (!packet.id)
+            return;
+        auto it = acks.find({nsp, *packet.id});
+        if (it == acks.end()) {
+            qCDebug(lcSocketIo) << "ack for unknown id" << *packet.id << "on" << nsp;
+            return;
+        }
+        AckCallback callback = std::move(it->second.callback);
+        acks.erase(it);
+        json args = packet.data ? std::move(*packet.data) : json::array();
+        if (callback)
+            callback(std::move(args));
+    }
+
+    // --- outgoing ----------------------------------------------------------------------------
+
+    void send(const std::string &text)
+    {
+        socket->sendTextMessage(QString::fromUtf8(text.data(), qsizetype(text.size())));
+    }
+
+    void sendPacket(const Packet &packet)
+    {
+        EncodedPacket encoded = encode(packet);
+        sendEncoded(encoded);
+    }
+
+    void sendEncoded(const EncodedPacket &encoded)
+    {
+        std::string frame;
+        frame.reserve(encoded.text.size() + 1);
+        frame.push_back(char(engineio::PacketType::Message));
+        frame.append(encoded.text);
+        send(frame);
+        for (const auto &attachment : encoded.attachments)
+            socket->sendBinaryMessage(QByteArray(attachment.data(), qsizetype(attachment.size())));
+    }
+
+    std::optional<QString> sizeProblem(const EncodedPacket &encoded, const QString &event) const
+    {
+        if (!handshake || !handshake->maxPayload)
+            return std::nullopt;
+        const std::int64_t limit = *handshake->maxPayload;
+        std::int64_t largest = std::int64_t(encoded.text.size()) + 1;
+        for (const auto &a : encoded.attachments)
+            largest = std::max<std::int64_t>(largest, std::int64_t(a.size()));
+        if (largest <= limit)
+            return std::nullopt;
+        return QStringLiteral("event '%1' is %2 bytes, above the server's maxPayload of %3 bytes")
+            .arg(event)
+            .arg(largest)
+            .arg(limit);
+    }
+
+    bool canSendNow(const QString &nsp)
+    {
+        if (!engineOpen)
+            return false;
+        if (pingDeadline.hasExpired()) {
+            // Timers may have been throttled (suspend); the link is dead even if no timer fired.
+            transportLost(QStringLiteral("ping timeout"));
+            return false;
+        }
+        auto it = namespaces.find(nsp);
+        if (it == namespaces.end() || it->second.status != NsStatus::Connected)
+            return false;
+        return std::none_of(queue.begin(), queue.end(),
+                            [&](const QueuedEmit &e) { return e.nsp == nsp; });
+    }
+
+    void flushQueue(const QString &nsp)
+    {
+        const quint64 gen = generation;
+        for (auto it = queue.begin(); it != queue.end();) {
+            if (it->nsp != nsp) {
+                ++it;
+                continue;
+            }
+            QueuedEmit item = std::move(*it);
+            it = queue.erase(it);
+            EncodedPacket encoded = encode(item.packet);
+            if (auto problem = sizeProblem(encoded, item.event)) {
+                failAck(nsp, item.packet.id, *problem);
+                Q_EMIT q->emitFailed(nsp, item.event, *problem);
+            } else {
+                sendEncoded(encoded);
+                if (item.packet.id)
+                    if (auto a = acks.find({nsp, *item.packet.id}); a != acks.end())
+                        a->second.sent = true;
+            }
+            if (gen != generation)
+                return;
+        }
+    }
+
+    // --- acks --------------------------------------------------------------------------------
+
+    void registerAck(const QString &nsp, std::uint64_t id, AckCallback callback,
+                     std::chrono::milliseconds timeout)
+    {
+        PendingAck pending{std::move(callback), false, std::nullopt};
+        if (timeout.count() > 0) {
+            pending.deadline = Clock::now() + timeout;
+            ackDeadlines.emplace(*pending.deadline, AckKey{nsp, id});
+            armAckTimer();
+        }
+        acks.emplace(AckKey{nsp, id}, std::move(pending));
+    }
+
+    void armAckTimer()
+    {
+        if (ackDeadlines.empty()) {
+            ackTimer.stop();
+            return;
+        }
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+            ackDeadlines.begin()->first - Clock::now());
+        ackTimer.start(std::max(wait, std::chrono::milliseconds(0)) + std::chrono::milliseconds(1));
+    }
+
+    void expireAcks()
+    {
+        const auto now = Clock::now();
+        std::vector<AckCallback> expired;
+        while (!ackDeadlines.empty() && ackDeadlines.begin()->first <= now) {
+            const auto [deadline, key] = *ackDeadlines.begin();
+            ackDeadlines.erase(ackDeadlines.begin());
+            auto it = acks.find(key);
+            if (it != acks.end() && it->second.deadline == deadline) {
+                expired.push_back(std::move(it->second.callback));
+                acks.erase(it);
+            }
+        }
+        armAckTimer();
+        for (auto &callback : expired)
+            if (callback)
+                callback(makeError(QStringLiteral("ack timeout")));
+    }
+
+    void failAck(const QString &nsp, std::optional<std::uint64_t> id, const QString &message)
+    {
+        if (!id)
+            return;
+        auto it = acks.find({nsp, *id});
+        if (it == acks.end())
+            return;
+        AckCallback callback = std::move(it->second.callback);
+        acks.erase(it);
+        if (callback)
+            callback(makeError(message));
+    }
+
+    // Acks of packets already on the wire can never arrive once the namespace session ends;
+    // acks of packets still queued stay, as in the JS client.
+    void failSentAcks(const std::optional<QString> &nsp, const QString &message)
+    {
+        std::vector<AckCallback> failed;
+        for (auto it = acks.begin(); it != acks.end();) {
+            if (it->second.sent && (!nsp || it->first.first == *nsp)) {
+                failed.push_back(std::move(it->second.callback));
+                it = acks.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (auto &callback : failed)
+            if (callback)
+                callback(makeError(message));
+    }
+
+    // --- teardown ----------------------------------------------------------------------------
+
+    void transportLost(const QString &reason)
+    {
+        if (!socket && state == State::Disconnected)
+            return;
+        const bool wasOpen = engineOpen;
+        dropSocket();
+        QPointer<Client> guard(q);
+        const quint64 gen = generation;
+        for (auto &[nsp, ns] : namespaces) {
+            const bool wasConnected = ns.status == NsStatus::Connected;
+            if (ns.status == NsStatus::Connected || ns.status == NsStatus::Pending)
+                ns.status = NsStatus::Pending;
+            ns.receiveBuffer.clear();
+            if (wasConnected) {
+                Q_EMIT q->namespaceDisconnected(nsp, reason);
+                if (!guard || gen != generation)
+                    return;
+            }
+        }
+        failSentAcks(std::nullopt, QStringLiteral("disconnected"));
+        if (!guard)
+            return;
+        if (wasOpen || state != State::Reconnecting) {
+            Q_EMIT q->disconnected(reason);
+            if (!guard || gen != generation)
+                return;
+        }
+        scheduleReconnect();
+    }
+
+    void scheduleReconnect()
+    {
+        if (!wantOpen || !options.reconnection) {
+            setState(State::Disconnected);
+            return;
+        }
+        if (options.reconnectionAttempts >= 0
+            && backoff.attempts() >= options.reconnectionAttempts) {
+            wantOpen = false;
+            setState(State::Disconnected);
+            Q_EMIT q->disconnected(QStringLiteral("reconnection failed after %1 attempts")
+                                       .arg(options.reconnectionAttempts));
+            return;
+        }
+        const auto delay = backoff.next();
+        setState(State::Reconnecting);
+        reconnectTimer.start(delay);
+        Q_EMIT q->reconnectScheduled(backoff.attempts(), int(delay.count()));
+    }
+
+    bool anyNamespaceActive() const
+    {
+        return std::any_of(namespaces.begin(), namespaces.end(), [](const auto &entry) {
+            return entry.second.status == NsStatus::Connected
+                   || entry.second.status == NsStatus::Pending;
+        });
+    }
+
+    // Like the reference clients, the Engine.IO session ends when no namespace is left.
+    void closeIfNoNamespaceLeft(const QString &reason)
+    {
+        if (anyNamespaceActive() || !socket)
+            return;
+        wantOpen = false;
+        reconnectTimer.stop();
+        dropSocket();
+        failSentAcks(std::nullopt, QStringLiteral("disconnected"));
+        setState(State::Disconnected);
+        Q_EMIT q->disconnected(reason);
+    }
+};
+
+Client::Client(ClientOptions options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, std::move(options)))
+{}
+
+Client::~Client() = default;
+
+QUrl Client::engineIoUrl(const ClientOptions &options)
+{
+    QUrl url = options.url;
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1StringView("http"))
+        url.setScheme(QStringLiteral("ws"));
+    else if (scheme == QLatin1StringView("https"))
+        url.setScheme(QStringLiteral("wss"));
+    QString path = url.path();
+    if (path.isEmpty() || path == QLatin1StringView("/"))
+        path = QStringLiteral("/socket.io/");
+    else if (!path.endsWith(QLatin1Char('/')))
+        path += QLatin1Char('/'); // Node drops the socket and python answers 404 without it
+    url.setPath(path);
+    QUrlQuery query(url);
+    for (auto it = options.query.cbegin(); it != options.query.cend(); ++it)
+        query.addQueryItem(it.key(), it.value());
+    query.removeAllQueryItems(QStringLiteral("EIO"));
+    query.removeAllQueryItems(QStringLiteral("transport"));
+    query.addQueryItem(QStringLiteral("EIO"), QStringLiteral("4"));
+    query.addQueryItem(QStringLiteral("transport"), QStringLiteral("websocket"));
+    url.setQuery(query);
+    return url;
+}
+
+void Client::open()
+{
+    if (d->wantOpen)
+        return;
+    d->wantOpen = true;
+    d->backoff.reset();
+    for (auto &[nsp, ns] : d->namespaces)
+        if (ns.status == Private::NsStatus::Refused
+            || ns.status == Private::NsStatus::ServerDisconnected)
+            ns.status = Private::NsStatus::Pending;
+    d->startTransport();
+}
+
+void Client::close()
+{
+    const bool wasActive = d->wantOpen || d->socket;
+    d->wantOpen = false;
+    d->reconnectTimer.stop();
+    if (!wasActive)
+        return;
+    QPointer<Client> guard(this);
+    if (d->engineOpen) {
+        for (auto &[nsp, ns] : d->namespaces)
+            if (ns.status == Private::NsStatus::Connected)
+                d->sendPacket(Packet::disconnect(toStd(nsp)));
+    }
+    d->dropSocket(true);
+    const quint64 gen = d->generation;
+    for (auto &[nsp, ns] : d->namespaces) {
+        const bool wasConnected = ns.status == Private::NsStatus::Connected;
+        if (wasConnected || ns.status == Private::NsStatus::Pending)
+            ns.status = Private::NsStatus::Pending;
+        ns.receiveBuffer.clear();
+        if (wasConnected) {
+            Q_EMIT namespaceDisconnected(nsp, QStringLiteral("io client disconnect"));
+            if (!guard || gen != d->generation)
+                return;
+        }
+    }
+    d->failSentAcks(std::nullopt, QStringLiteral("disconnected"));
+    if (!guard)
+        return;
+    d->setState(State::Disconnected);
+    Q_EMIT disconnected(QStringLiteral("io client disconnect"));
+}
+
+void Client::joinNamespace(const QString &nsp, std::optional<nlohmann::json> auth)
+{
+    auto [it, inserted] = d->namespaces.try_emplace(nsp);
+    Private::Namespace &ns = it->second;
+    ns.auth = std::move(auth);
+    if (ns.status == Private::NsStatus::Connected)
+        return;
+    // A namespace already Pending has its CONNECT on the wire (or sent on open); a second one
+    // makes the Node server close the connection.
+    const bool needsConnect = inserted || ns.status != Private::NsStatus::Pending;
+    ns.status = Private::NsStatus::Pending;
+    if (d->engineOpen && needsConnect)
+        d->sendPacket(Packet::connect(toStd(nsp), ns.auth));
+}
+
+void Client::leaveNamespace(const QString &nsp)
+{
+    auto it = d->namespaces.find(nsp);
+    if (it == d->namespaces.end())
+        return;
+    const bool wasConnected = it->second.status == Private::NsStatus::Connected;
+    if (wasConnected && d->engineOpen)
+        d->sendPacket(Packet::disconnect(toStd(nsp)));
+    d->namespaces.erase(it);
+    d->failSentAcks(nsp, QStringLiteral("disconnected"));
+    QPointer<Client> guard(this);
+    if (wasConnected)
+        Q_EMIT namespaceDisconnected(nsp, QStringLiteral("io client disconnect"));
+    if (guard)
+        d->closeIfNoNamespaceLeft(QStringLiteral("io client disconnect"));
+}
+
+bool Client::isNamespaceConnected(const QString &nsp) const
+{
+    auto it = d->namespaces.find(nsp);
+    return it != d->namespaces.end() && it->second.status == Private::NsStatus::Connected;
+}
+
+Result<void> Client::emitEvent(const QString &nsp, const QString &event, nlohmann::json args,
+                               AckCallback ack, std::chrono::milliseconds ackTimeout)
+{
+    if (isReservedEvent(event))
+        return makeError(QStringLiteral("'%1' is a reserved event name").arg(event));
+    auto it = d->namespaces.find(nsp);
+    if (it == d->namespaces.end())
+        return makeError(QStringLiteral("namespace %1 is not joined").arg(nsp));
+    if (it->second.status == Private::NsStatus::Refused)
+        return makeError(QStringLiteral("namespace %1 was refused by the server").arg(nsp));
+    if (it->second.status == Private::NsStatus::ServerDisconnected)
+        return makeError(QStringLiteral("namespace %1 was disconnected by the server").arg(nsp));
+
+    json array = json::array();
+    array.push_back(toStd(event));
+    if (args.is_array()) {
+        for (auto &a : args)
+            array.push_back(std::move(a));
+    } else {
+        array.push_back(std::move(args));
+    }
+    std::optional<std::uint64_t> id;
+    if (ack)
+        id = it->second.nextAckId++;
+    Packet packet = Packet::event(toStd(nsp), std::move(array), id);
+
+    if (d->canSendNow(nsp)) {
+        EncodedPacket encoded = encode(packet);
+        if (auto problem = d->sizeProblem(encoded, event))
+            return makeError(*problem);
+        if (id) {
+            d->registerAck(nsp, *id, std::move(ack), ackTimeout);
+            d->acks[{nsp, *id}].sent = true;
+        }
+        d->sendEncoded(encoded);
+        return {};
+    }
+    if (int(d->queue.size()) >= d->options.maxQueuedEmits) {
+        Q_EMIT queueOverflow(nsp, event);
+        return makeError(QStringLiteral("emit queue full (%1 emits waiting): '%2' not queued")
+                             .arg(d->options.maxQueuedEmits)
+                             .arg(event));
+    }
+    if (id)
+        d->registerAck(nsp, *id, std::move(ack), ackTimeout);
+    d->queue.push_back({nsp, event, std::move(packet)});
+    return {};
+}
+
+Result<void> Client::sendAck(const QString &nsp, std::uint64_t id, nlohmann::json args)
+{
+    if (!d->engineOpen || !isNamespaceConnected(nsp))
+        return makeError(QStringLiteral("cannot ack %1 on %2: not connected").arg(id).arg(nsp));
+    if (!args.is_array())
+        args = json::array({std::move(args)});
+    d->sendPacket(Packet::ack(toStd(nsp), id, std::move(args)));
+    return {};
+}
+
+Client::State Client::state() const
+{
+    return d->state;
+}
+
+std::optional<engineio::Handshake> Client::handshake() const
+{
+    return d->handshake;
+}
+
+int Client::queuedEmitCount() const
+{
+    return int(d->queue.size());
+}
+
+} // namespace ango::socketio

@@ -96,6 +96,8 @@ Q_SIGNALS:
     void disconnected(const QString &reason);
     void protocolError(const QString &message, const QByteArray &offendingBytes);
     void queueOverflow(const QString &nsp, const QString &event);
+    // A queued emit that could not be sent once the namespace connected (e.g. above maxPayload).
+    void emitFailed(const QString &nsp, const QString &event, const QString &message);
 
 private:
     class Private;
