@@ -469,6 +469,12 @@ public:
 
     std::optional<QString> sizeProblem(const EncodedPacket &encoded, const QString &event) const
     {
+        if (encoded.attachments.size() > size_t(kMaxAttachments))
+            return QStringLiteral("event '%1' carries %2 binary attachments; servers accept at "
+                                  "most %3")
+                .arg(event)
+                .arg(encoded.attachments.size())
+                .arg(kMaxAttachments);
         if (!handshake || !handshake->maxPayload)
             return std::nullopt;
         const std::int64_t limit = *handshake->maxPayload;

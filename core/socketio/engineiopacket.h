@@ -3,6 +3,7 @@
 #include "common/result.h"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,15 @@ struct Packet
 
 // Decodes a text frame. An empty frame or an unknown type byte is an error.
 Result<Packet> decodeText(std::string_view frame);
+
+// The same without copying the payload: `data` views into `frame` (for the MESSAGE hot path).
+struct PacketView
+{
+    PacketType type = PacketType::Noop;
+    std::string_view data;
+};
+Result<PacketView> decodeTextView(std::string_view frame);
+
 std::string encodeText(PacketType type, std::string_view data = {});
 
 // The JSON payload of the OPEN packet. Fields are read by key: their order differs between
@@ -43,6 +53,9 @@ struct Handshake
     std::optional<std::int64_t> maxPayload;
 };
 
+// pingInterval and pingTimeout must be positive integers of at most kMaxPingMs, so that their
+// sum still fits a QTimer's int interval.
+constexpr std::int64_t kMaxPingMs = std::int64_t{1} << 30;
 Result<Handshake> parseHandshake(std::string_view json);
 
 } // namespace ango::engineio
