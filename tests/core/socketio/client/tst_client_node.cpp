@@ -57,6 +57,7 @@ private Q_SLOTS:
     void transportDropReconnectsWithNewSid();
     void restartedServerGetsQueuedEmitsOnceInOrder();
     void emitAboveMaxPayloadIsRefused();
+    void emitWithTooManyAttachmentsIsRefused();
     void pingTimeoutWhenServerStops();
     void reconnectBackoffSignalsAndAttemptLimit();
     void engineIoUrl_data();
@@ -515,6 +516,34 @@ void TestClientNode::emitAboveMaxPayloadIsRefused()
     QTRY_VERIFY(box->result.has_value());
     QVERIFY2(box->ok(), qPrintable(box->text()));
     QVERIFY(box->result->value() == json::array({fits}));
+    QVERIFY(m_rec->disconnects.isEmpty());
+}
+
+// Node closes the whole connection on a packet with more than 10 attachments: refuse it locally.
+void TestClientNode::emitWithTooManyAttachmentsIsRefused()
+{
+    auto &client = makeClient(testOptions(m_peer->port()));
+    client.joinNamespace(kPlugin);
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(m_rec->connectCount(kPlugin), 1, kConnectMs);
+
+    auto buffers = [](int n) {
+        json args = json::array();
+        for (int i = 0; i < n; ++i)
+            args.push_back(json::binary({std::uint8_t(i)}));
+        return args;
+    };
+    const auto eleven = client.emitEvent(kPlugin, QStringLiteral("binary"), buffers(11));
+    QVERIFY(!eleven.ok());
+    QVERIFY2(eleven.error().message.contains(QStringLiteral("at most 10")),
+             qPrintable(eleven.error().message));
+
+    // Ten go through ("echo" acks them back as ten attachments, the most a decoder accepts).
+    auto [box, callback] = AckBox::make();
+    QVERIFY(client.emitEvent(kPlugin, QStringLiteral("echo"), buffers(10), callback).ok());
+    QTRY_VERIFY(box->result.has_value());
+    QVERIFY2(box->ok(), qPrintable(box->text()));
+    QVERIFY(box->result->value() == buffers(10));
     QVERIFY(m_rec->disconnects.isEmpty());
 }
 
