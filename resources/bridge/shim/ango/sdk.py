@@ -1,0 +1,1 @@
+from imerit_ango.sdk import *  # noqa: F401,F403

@@ -1,0 +1,1 @@
+from imerit_ango.plugins import PluginLogger  # noqa: F401
