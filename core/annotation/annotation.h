@@ -16,9 +16,9 @@
 namespace ango::annotation {
 
 enum class SourceShape {
-    V2Wrapped,  // {"data": url, "answer": {"objects", "classifications", "relations"}}
-    V3Flat,     // {"externalId", "objects", "classifications", "relations"}
-    Newest,     // {"objects", "classifications", "relations"}
+    V2Wrapped, // {"data": url, "answer": {"objects", "classifications", "relations"}}
+    V3Flat,    // {"externalId" or "data", "objects", "classifications", "relations"}
+    Newest,    // {"objects", "classifications", "relations"}
 };
 
 struct Answer
@@ -35,14 +35,15 @@ struct Answer
 };
 
 // Fails only when the result cannot be read as an answer at all (not an object, or a member of
-// the wrong JSON type); the message names the JSON path.
+// the wrong JSON type); the message names the JSON path. Missing or null lists are empty;
+// "tools" (task answers, exports) is read as objects, after any "objects".
 Result<Answer> normalize(const nlohmann::json &result);
 
 enum class Severity { Warning, Error };
 
 struct Problem
 {
-    std::string path; // e.g. "objects[3].bounding-box.width"
+    std::string path; // in the normalised answer (toJson()), e.g. "objects[3].bounding-box.width"
     QString message;
     Severity severity = Severity::Warning;
 };
