@@ -1,0 +1,262 @@
+#include "previewpanel.h"
+
+#include "previewview.h"
+
+#include <QBuffer>
+#include <QCheckBox>
+#include <QFuture>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QListWidget>
+#include <QPainter>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace ango::app {
+
+namespace {
+
+constexpr int kKeyRole = Qt::UserRole + 1;
+constexpr int kObjectRole = Qt::UserRole + 2;
+
+struct Decoded
+{
+    QImage image;
+    QString error;
+};
+
+Decoded decodeImage(const QByteArray &bytes, const QString &path)
+{
+    QBuffer buffer;
+    QImageReader reader;
+    if (path.isEmpty()) {
+        buffer.setData(bytes);
+        reader.setDevice(&buffer);
+    } else {
+        reader.setFileName(path);
+    }
+    reader.setAutoTransform(true); // camera photos carry their orientation in EXIF
+    Decoded decoded;
+    decoded.image = reader.read();
+    if (decoded.image.isNull())
+        decoded.error = reader.errorString();
+    return decoded;
+}
+
+QIcon swatch(const QColor &color)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(color);
+    return QIcon(pixmap);
+}
+
+QToolButton *toolButton(const QString &text, const QString &toolTip, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setText(text);
+    button->setToolTip(toolTip);
+    button->setAutoRaise(true);
+    return button;
+}
+
+} // namespace
+
+PreviewPanel::PreviewPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_scene(new PreviewScene(this))
+    , m_view(new PreviewView(m_scene, this))
+    , m_classList(new QListWidget(this))
+    , m_problemList(new QListWidget(this))
+    , m_problemHeader(new QLabel(this))
+    , m_zoomLabel(new QLabel(this))
+    , m_summary(new QLabel(this))
+{
+    m_view->setObjectName(QStringLiteral("previewView"));
+    m_classList->setObjectName(QStringLiteral("previewClassList"));
+    m_classList->setToolTip(tr("Uncheck a class to hide its objects"));
+    m_problemList->setObjectName(QStringLiteral("previewProblemList"));
+    m_problemList->setToolTip(tr("Validation problems; activate one to show its object"));
+    m_problemList->setWordWrap(true);
+
+    auto *zoomIn = toolButton(QStringLiteral("+"), tr("Zoom in (+)"), this);
+    auto *zoomOut = toolButton(QStringLiteral("−"), tr("Zoom out (-)"), this);
+    auto *fit = toolButton(tr("Fit"), tr("Fit the image to the view (0)"), this);
+    auto *labels = new QCheckBox(tr("Labels"), this);
+    labels->setObjectName(QStringLiteral("previewLabelsToggle"));
+    labels->setChecked(true);
+    labels->setToolTip(tr("Class labels (shown while few objects are on screen)"));
+    connect(zoomIn, &QToolButton::clicked, m_view, &PreviewView::zoomIn);
+    connect(zoomOut, &QToolButton::clicked, m_view, &PreviewView::zoomOut);
+    connect(fit, &QToolButton::clicked, m_view, &PreviewView::fitToContent);
+    connect(labels, &QCheckBox::toggled, m_view, &PreviewView::setLabelsShown);
+    connect(m_view, &PreviewView::zoomChanged, this, &PreviewPanel::showZoom);
+
+    auto *toolbar = new QHBoxLayout;
+    toolbar->setContentsMargins(4, 2, 4, 2);
+    for (QWidget *widget :
+         std::initializer_list<QWidget *>{zoomOut, m_zoomLabel, zoomIn, fit, labels})
+        toolbar->addWidget(widget);
+    toolbar->addStretch();
+    toolbar->addWidget(m_summary);
+
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(new QLabel(tr("Classes"), side));
+    sideLayout->addWidget(m_classList, 1);
+    sideLayout->addWidget(m_problemHeader);
+    sideLayout->addWidget(m_problemList, 1);
+    side->setMinimumWidth(150);
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_view);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    splitter->setCollapsible(0, false);
+    // The image gets the room; the lists a narrow column (sizes scale to the real width).
+    splitter->setSizes({800, 200});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(toolbar);
+    layout->addWidget(splitter, 1);
+
+    connect(m_scene, &PreviewScene::classesChanged, this, &PreviewPanel::rebuildClassList);
+    connect(m_scene, &PreviewScene::problemsChanged, this, &PreviewPanel::rebuildProblemList);
+    connect(m_classList, &QListWidget::itemChanged, this, &PreviewPanel::onClassItemChanged);
+    connect(m_problemList, &QListWidget::itemActivated, this, &PreviewPanel::onProblemActivated);
+    connect(m_problemList, &QListWidget::itemClicked, this, &PreviewPanel::onProblemActivated);
+    rebuildProblemList();
+    showZoom(m_view->zoom());
+}
+
+PreviewPanel::~PreviewPanel() = default;
+
+void PreviewPanel::setImage(const QImage &image)
+{
+    ++m_imageTicket; // a decode still running must not replace this image
+    m_scene->setImage(image);
+    if (m_view->isFitted())
+        m_view->fitToContent();
+}
+
+void PreviewPanel::loadImageFile(const QString &path)
+{
+    decode({}, path);
+}
+
+void PreviewPanel::loadImageData(const QByteArray &bytes)
+{
+    decode(bytes, {});
+}
+
+void PreviewPanel::decode(QByteArray bytes, QString path)
+{
+    const quint64 ticket = ++m_imageTicket;
+    QtConcurrent::run(&decodeImage, std::move(bytes), std::move(path))
+        .then(this, [this, ticket](const Decoded &decoded) {
+            if (ticket != m_imageTicket)
+                return; // superseded by a newer image
+            if (decoded.image.isNull()) {
+                Q_EMIT imageLoadFailed(decoded.error);
+                return;
+            }
+            m_scene->setImage(decoded.image);
+            if (m_view->isFitted())
+                m_view->fitToContent();
+            Q_EMIT imageLoaded(decoded.image.size());
+        });
+}
+
+void PreviewPanel::setClasses(const QList<ClassInfo> &classes)
+{
+    m_scene->setClasses(classes);
+}
+
+void PreviewPanel::setAnswer(const nlohmann::json &answer)
+{
+    m_scene->setAnswer(answer);
+    m_summary->setText(tr("%n object(s)", nullptr, int(m_scene->overlayItems().size())));
+    if (m_view->isFitted())
+        m_view->fitToContent();
+    m_view->viewport()->update();
+}
+
+void PreviewPanel::setProblems(const QList<ListedProblem> &problems)
+{
+    m_scene->setProblems(problems);
+    m_view->viewport()->update();
+}
+
+void PreviewPanel::setProblems(const std::vector<annotation::Problem> &problems)
+{
+    setProblems(listedProblems(problems));
+}
+
+void PreviewPanel::clear()
+{
+    ++m_imageTicket;
+    m_scene->setImage(QImage());
+    m_scene->setProblems({});
+    m_scene->setAnswer(nlohmann::json::object());
+    m_summary->clear();
+}
+
+void PreviewPanel::rebuildClassList()
+{
+    const QSignalBlocker blocker(m_classList);
+    m_classList->clear();
+    const ClassPalette &palette = m_scene->palette();
+    for (const QString &key : m_scene->classKeys()) {
+        auto *item = new QListWidgetItem(
+            swatch(palette.colorOf(key)),
+            QStringLiteral("%1 (%2)").arg(palette.nameOf(key)).arg(m_scene->classCount(key)),
+            m_classList);
+        item->setData(kKeyRole, key);
+        item->setToolTip(key.isEmpty() ? tr("Objects without schemaId or title") : key);
+        item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        item->setCheckState(m_scene->isClassVisible(key) ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+void PreviewPanel::onClassItemChanged(QListWidgetItem *item)
+{
+    m_scene->setClassVisible(item->data(kKeyRole).toString(), item->checkState() == Qt::Checked);
+    m_view->viewport()->update();
+}
+
+void PreviewPanel::rebuildProblemList()
+{
+    m_problemList->clear();
+    const QList<ListedProblem> problems = m_scene->problems();
+    m_problemHeader->setText(problems.isEmpty() ? tr("No problems")
+                                                : tr("Problems (%1)").arg(problems.size()));
+    for (const ListedProblem &problem : problems) {
+        auto *item = new QListWidgetItem(
+            QStringLiteral("%1 — %2").arg(problem.path, problem.message), m_problemList);
+        item->setForeground(problem.error ? QColor(0xe5, 0x39, 0x35) : QColor(0xf5, 0x9e, 0x0b));
+        item->setData(kObjectRole, problem.objectIndex);
+        item->setToolTip(problem.error ? tr("Error") : tr("Warning"));
+    }
+}
+
+void PreviewPanel::onProblemActivated(QListWidgetItem *item)
+{
+    const int index = item->data(kObjectRole).toInt();
+    if (index < 0)
+        return;
+    m_view->showObject(index);
+    Q_EMIT objectActivated(index);
+}
+
+void PreviewPanel::showZoom(qreal factor)
+{
+    m_zoomLabel->setText(QStringLiteral("%1 %").arg(qRound(factor * 100)));
+}
+
+} // namespace ango::app

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "annotation/annotation.h"
+#include "classpalette.h"
+#include "previewscene.h"
+
+#include <QImage>
+#include <QWidget>
+
+#include <nlohmann/json.hpp>
+
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+class QToolButton;
+
+namespace ango::app {
+
+class PreviewView;
+
+// The image preview: the asset with the returned objects drawn over it, a checkable class list
+// and the validation problems. It only shows values it is given; fetching and validating are
+// core's work, wired by the main window.
+class PreviewPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PreviewPanel)
+
+public:
+    explicit PreviewPanel(QWidget *parent = nullptr);
+    ~PreviewPanel() override;
+
+    PreviewScene *scene() const { return m_scene; }
+    PreviewView *view() const { return m_view; }
+    QListWidget *classList() const { return m_classList; }
+    QListWidget *problemList() const { return m_problemList; }
+
+    void setImage(const QImage &image);
+    // Decode off the GUI thread; imageLoaded or imageLoadFailed follows. A later call wins.
+    void loadImageFile(const QString &path);
+    void loadImageData(const QByteArray &bytes);
+
+    // Names and colours of classes, e.g. classesFromMapping(categorySchema or label set).
+    void setClasses(const QList<ClassInfo> &classes);
+    // A normalised answer {"objects", "classifications", "relations"}.
+    void setAnswer(const nlohmann::json &answer);
+    void setProblems(const QList<ListedProblem> &problems);
+    void setProblems(const std::vector<annotation::Problem> &problems);
+    void clear();
+
+Q_SIGNALS:
+    void imageLoaded(QSize size);
+    void imageLoadFailed(const QString &message);
+    // The user picked an object in the problem list.
+    void objectActivated(int objectIndex);
+
+private:
+    void decode(QByteArray bytes, QString path);
+    void rebuildClassList();
+    void rebuildProblemList();
+    void onClassItemChanged(QListWidgetItem *item);
+    void onProblemActivated(QListWidgetItem *item);
+    void showZoom(qreal factor);
+
+    PreviewScene *m_scene;
+    PreviewView *m_view;
+    QListWidget *m_classList;
+    QListWidget *m_problemList;
+    QLabel *m_problemHeader;
+    QLabel *m_zoomLabel;
+    QLabel *m_summary;
+    quint64 m_imageTicket = 0;
+};
+
+} // namespace ango::app
