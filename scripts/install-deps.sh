@@ -8,9 +8,9 @@ packages=(
   build-essential cmake ninja-build pkg-config g++ clang libclang-rt-14-dev clang-format
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev qt6-qpa-plugins
   qtkeychain-qt6-dev libgl-dev nlohmann-json3-dev
-  python3 python3-socketio python3-aiohttp
+  python3 python3-socketio python3-aiohttp python3-websocket
   xvfb xauth fonts-dejavu-core
-  dpkg-dev lintian file
+  dpkg-dev lintian file appstream systemd
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
