@@ -1,15 +1,134 @@
+#include "callbacks/adapters/adapters.h"
+#include "console/consolecontroller.h"
 #include "mainwindow.h"
+#include "panels/preview/previewpanel.h"
+#include "hub/hubcommand.h"
+#include "runner/runcommand.h"
+#include "sandbox/samplemodel.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+void describeApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("ango-console"));
+    QCoreApplication::setApplicationName(QStringLiteral("Ango Plugin Console"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ANGO_VERSION));
+}
+
+void registerCallbackKinds()
+{
+    ango::callbacks::adapters::registerAdapterKinds();
+    ango::app::sandbox::registerSampleModel();
+}
+
+// --sandbox-demo --screenshot FILE: one sandbox run, then a PNG of the window once the image and
+// the overlays are on screen. Settings go to a throw-away folder so the user's stay untouched.
+void scheduleScreenshot(ango::app::MainWindow &window, const QString &file)
+{
+    struct Progress
+    {
+        bool image = false;
+        bool run = false;
+        bool ok = true;
+    };
+    auto progress = std::make_shared<Progress>();
+    if (qEnvironmentVariableIsSet("ANGO_DEMO_DEBUG"))
+        QObject::connect(window.controller(), &ango::app::ConsoleController::logged, &window,
+                         [](const ango::logging::LogEntry &e) {
+                             std::fprintf(stderr, "%s\n", qPrintable(ango::logging::formatText(e)));
+                         });
+    auto finishIfReady = [&window, file, progress] {
+        if (!progress->image || !progress->run)
+            return;
+        if (!progress->ok) {
+            std::fprintf(stderr, "sandbox run failed; no screenshot\n");
+            QCoreApplication::exit(1);
+            return;
+        }
+        const bool saved = window.grab().save(file, "PNG");
+        if (!saved)
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(file));
+        QCoreApplication::exit(saved ? 0 : 1);
+    };
+    QObject::connect(window.preview(), &ango::app::PreviewPanel::imageLoaded, &window,
+                     [progress, finishIfReady] {
+                         progress->image = true;
+                         finishIfReady();
+                     });
+    QObject::connect(window.preview(), &ango::app::PreviewPanel::imageLoadFailed, &window,
+                     [progress, finishIfReady] {
+                         progress->image = true;
+                         progress->ok = false;
+                         finishIfReady();
+                     });
+    QObject::connect(&window, &ango::app::MainWindow::runShown, &window,
+                     [progress, finishIfReady](bool ok) {
+                         progress->run = true;
+                         progress->ok = progress->ok && ok;
+                         finishIfReady();
+                     });
+    QTimer::singleShot(60000, &window, [] {
+        std::fprintf(stderr, "sandbox demo did not finish within 60 s\n");
+        QCoreApplication::exit(1);
+    });
+}
+
+int runGui(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    describeApplication();
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Developer console for iMerit Ango Hub model plugins.\n"
+                       "Subcommands: run (headless runner), see `ango-console run --help`."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption sandboxDemo(QStringLiteral("sandbox-demo"),
+                                         QStringLiteral("Start the offline sandbox and run it once."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("With --sandbox-demo: save a PNG of the window "
+                                                       "once the overlays are drawn, then exit."),
+                                        QStringLiteral("FILE"));
+    parser.addOptions({sandboxDemo, screenshot});
+    parser.process(app);
+
+    std::unique_ptr<QTemporaryDir> demoSettings;
+    if (parser.isSet(sandboxDemo)) {
+        demoSettings = std::make_unique<QTemporaryDir>();
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, demoSettings->path());
+    }
+    registerCallbackKinds();
+
+    ango::app::MainWindow window;
+    window.prepareSandbox(parser.isSet(sandboxDemo));
+    if (parser.isSet(sandboxDemo)) {
+        window.resize(1600, 1000);
+        if (parser.isSet(screenshot))
+            scheduleScreenshot(window, parser.value(screenshot));
+        QTimer::singleShot(0, &window, &ango::app::MainWindow::startRun);
+    }
+    window.show();
+    return app.exec();
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("ango-console"));
-    QApplication::setApplicationName(QStringLiteral("Ango Plugin Console"));
-    QApplication::setApplicationVersion(QStringLiteral(ANGO_VERSION));
-
-    ango::app::MainWindow window;
-    window.show();
-    return app.exec();
+    // Subcommands run headless: no QApplication, no display needed.
+    if (argc > 1 && std::strcmp(argv[1], "run") == 0)
+        return runHeadless(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "hub") == 0)
+        return runHubCommand(argc, argv);
+    return runGui(argc, argv);
 }

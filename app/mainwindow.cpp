@@ -1,14 +1,384 @@
 #include "mainwindow.h"
 
+#include "console/consolecontroller.h"
+#include "panels/callback/callbackpanel.h"
+#include "panels/config/configeditor.h"
+#include "panels/connection/connectionpanel.h"
+#include "panels/log/logpanel.h"
+#include "panels/mapping/classmappingmodel.h"
+#include "panels/mapping/classmappingpanel.h"
+#include "panels/mapping/mappingstore.h"
+#include "panels/preview/classpalette.h"
+#include "panels/preview/previewpanel.h"
+#include "panels/review/reviewpanel.h"
+#include "panels/run/runpanel.h"
+#include "runtime/pluginruntime.h"
+#include "sandbox/samplemodel.h"
+#include "settings/secretstore.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUrl>
+#include <QUuid>
+
 namespace ango::app {
+
+namespace {
+
+using json = nlohmann::json;
+
+QString pendingStorePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+           + QStringLiteral("/pending-results.json");
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_mappingStore(std::make_unique<MappingStore>(&m_settings))
 {
     setWindowTitle(tr("Ango Plugin Console"));
-    resize(1280, 800);
+    setObjectName(QStringLiteral("mainWindow"));
+    setDockNestingEnabled(true);
+    m_secrets = new SecretStore(QStringLiteral("ango-console"), this);
+    m_controller = new ConsoleController(pendingStorePath(), this);
+    buildPanels();
+    buildMenus();
+    wireController();
+
+    m_defaultState = saveState();
+    resize(1440, 900);
+    restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(m_settings.value(QStringLiteral("window/state")).toByteArray());
+
+    if (auto made = m_controller->useCallback(m_callback->spec(), m_callback->options()); !made)
+        m_callback->setError(made.error().message);
+    updateRunGate();
 }
 
 MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &name,
+                                  Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name); // saveState() keys docks by name
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::buildPanels()
+{
+    m_preview = new PreviewPanel(this);
+    m_review = new ReviewPanel(this);
+    m_centre = new QTabWidget(this);
+    m_centre->setObjectName(QStringLiteral("centreTabs"));
+    m_centre->addTab(m_preview, tr("Preview"));
+    m_centre->addTab(m_review, tr("Review"));
+    setCentralWidget(m_centre);
+
+    m_connection = new ConnectionPanel(m_settings, *m_secrets, this);
+    m_callback = new CallbackPanel(m_settings, this);
+    m_run = new RunPanel(m_settings, this);
+    m_mapping = new ClassMappingPanel(m_mappingStore.get(), this);
+    m_config = new ConfigEditor(this);
+    m_config->setConfigJson(m_settings.value(QStringLiteral("config/text")).toString());
+    m_log = new LogPanel(this);
+
+    QDockWidget *connection = addPanel(m_connection, tr("Connection"), QStringLiteral("connectionDock"),
+                                       Qt::LeftDockWidgetArea);
+    QDockWidget *callback = addPanel(m_callback, tr("Callback"), QStringLiteral("callbackDock"),
+                                     Qt::LeftDockWidgetArea);
+    QDockWidget *run = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
+    tabifyDockWidget(connection, callback);
+    connection->raise();
+    Q_UNUSED(run)
+    QDockWidget *mapping = addPanel(m_mapping, tr("Class mapping"), QStringLiteral("mappingDock"),
+                                    Qt::RightDockWidgetArea);
+    QDockWidget *config = addPanel(m_config, tr("configJSON"), QStringLiteral("configDock"),
+                                   Qt::RightDockWidgetArea);
+    splitDockWidget(mapping, config, Qt::Vertical);
+    addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+
+    m_statusLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusLabel);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *openImage = file->addAction(tr("&Open image…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Image"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp)"));
+        if (!path.isEmpty()) {
+            m_run->setLocalFile(path);
+            m_preview->loadImageFile(path);
+        }
+    });
+    openImage->setShortcut(QKeySequence::Open);
+    file->addAction(m_log->exportAllAction());
+    file->addAction(m_log->exportSelectedAction());
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
+    QAction *runAction = runMenu->addAction(tr("&Run callback"), this, &MainWindow::startRun);
+    runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Return")));
+    runMenu->addAction(tr("&Cancel run"), QKeySequence(Qt::Key_Escape), m_controller,
+                       &ConsoleController::cancelLocalRun);
+    runMenu->addSeparator();
+    m_reviewPolicy = new QActionGroup(this);
+    QAction *autoDeliver = runMenu->addAction(tr("Deliver results at once (auto)"));
+    QAction *hold = runMenu->addAction(tr("Hold results for review (hold)"));
+    for (QAction *a : {autoDeliver, hold}) {
+        a->setCheckable(true);
+        m_reviewPolicy->addAction(a);
+    }
+    const bool holding = m_settings.value(QStringLiteral("review/hold"), false).toBool();
+    (holding ? hold : autoDeliver)->setChecked(true);
+    m_controller->setReviewPolicy(holding ? runtime::ReviewPolicy::Hold : runtime::ReviewPolicy::Auto);
+    connect(hold, &QAction::toggled, this, [this](bool on) {
+        m_settings.setValue(QStringLiteral("review/hold"), on);
+        m_controller->setReviewPolicy(on ? runtime::ReviewPolicy::Hold : runtime::ReviewPolicy::Auto);
+    });
+    runMenu->addAction(m_log->replayAction());
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("Reset layout"), this, [this] { restoreState(m_defaultState); });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("Ango Plugin Console"),
+                           tr("<b>Ango Plugin Console</b> %1<br>Debug, run and review iMerit Ango "
+                              "Hub model plugins.")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::wireController()
+{
+    connect(m_controller, &ConsoleController::logged, m_log, &LogPanel::append);
+    connect(m_controller, &ConsoleController::statusChanged, this,
+            [this](const runtime::RuntimeStatus &status) {
+                m_connection->setStatus(status);
+                m_statusLabel->setText(tr("%1 · received %2 · delivered %3 · failed %4 · held %5")
+                                           .arg(runtime::connectionStateName(status.state))
+                                           .arg(status.received)
+                                           .arg(status.delivered)
+                                           .arg(status.failed)
+                                           .arg(status.pending));
+            });
+    connect(m_controller, &ConsoleController::localRunFinished, this, &MainWindow::showLocalOutcome);
+    connect(m_controller, &ConsoleController::pendingChanged, this, &MainWindow::refreshPending);
+    connect(m_controller, &ConsoleController::callbackChanged, m_callback, &CallbackPanel::setCallback);
+
+    connect(m_connection, &ConnectionPanel::connectRequested, m_controller,
+            &ConsoleController::connectToHub);
+    connect(m_connection, &ConnectionPanel::disconnectRequested, m_controller,
+            &ConsoleController::disconnectFromHub);
+    connect(m_secrets, &SecretStore::keychainUnavailable, this, [this](const QString &reason) {
+        m_connection->setNotice(tr("No system keychain (%1): secrets are kept for this session "
+                                   "only and never written to disk.")
+                                    .arg(reason));
+    });
+    connect(m_callback, &CallbackPanel::applyRequested, this,
+            [this](const QString &spec, const QVariantMap &options) {
+                auto made = m_controller->useCallback(spec, options);
+                m_callback->setError(made ? QString() : made.error().message);
+            });
+
+    connect(m_run, &RunPanel::runRequested, this, [this](const RunSource &source) {
+        runOn(source, json());
+    });
+    connect(m_run, &RunPanel::cancelRequested, m_controller, &ConsoleController::cancelLocalRun);
+    connect(m_config, &ConfigEditor::validityChanged, this, &MainWindow::updateRunGate);
+    connect(m_config, &ConfigEditor::configJsonChanged, this, [this](const QString &text) {
+        m_settings.setValue(QStringLiteral("config/text"), text);
+    });
+    connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this, &MainWindow::showClasses);
+    connect(m_log, &LogPanel::replayRequested, this, [this](const json &payload) {
+        m_run->setBusy(true);
+        m_controller->runLocal(payload);
+    });
+
+    connect(m_review, &ReviewPanel::approveRequested, this,
+            [this](const QString &id, const json &edited) {
+                auto approved = m_controller->runtime()->approveEdited(id, edited);
+                if (!approved)
+                    statusBar()->showMessage(approved.error().message, 10000);
+            });
+    connect(m_review, &ReviewPanel::discardRequested, this, [this](const QString &id) {
+        if (auto discarded = m_controller->runtime()->discard(id); !discarded)
+            statusBar()->showMessage(discarded.error().message, 10000);
+    });
+    connect(m_review, &ReviewPanel::pendingCountChanged, this, [this](int count) {
+        m_centre->setTabText(1, count ? tr("Review (%1)").arg(count) : tr("Review"));
+    });
+}
+
+void MainWindow::updateRunGate()
+{
+    m_run->setRunBlocked(m_config->isValid()
+                             ? QString()
+                             : tr("configJSON is invalid: %1").arg(m_config->validationMessage()));
+}
+
+void MainWindow::showClasses()
+{
+    const QList<ClassInfo> classes = classesFromMapping(m_mapping->categorySchema());
+    m_preview->setClasses(classes);
+    m_review->setClasses(classes);
+}
+
+json MainWindow::buildPayload(const RunSource &source, const QString &assetUrl) const
+{
+    // Exactly the keys the hub sends (ango-protocol.md §2.1); configJSON is the editor's text.
+    json payload = {
+        {"projectId", (source.projectId.isEmpty() ? m_mapping->projectId() : source.projectId).toStdString()},
+        {"categorySchema", m_mapping->categorySchema()},
+        {"assetId", (source.assetId.isEmpty() ? source.externalId : source.assetId).toStdString()},
+        {"dataURL", assetUrl.toStdString()},
+        {"apiKey", source.apiKey.toStdString()},
+        {"orgId", "local"},
+        {"runBy", "ango-console"},
+        {"session", QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString()},
+        {"batches", json::array()},
+        {"workflow", false},
+    };
+    if (!m_config->isEmpty())
+        payload["configJSON"] = m_config->configJson().toStdString();
+    return payload;
+}
+
+void MainWindow::startRun()
+{
+    runOn(m_run->source(), json());
+}
+
+void MainWindow::runOn(const RunSource &source, const json &)
+{
+    if (!m_config->isValid()) {
+        m_run->setOutcome(tr("configJSON is invalid: %1").arg(m_config->validationMessage()), false);
+        Q_EMIT runShown(false);
+        return;
+    }
+    QString url;
+    if (source.kind == RunSource::Kind::LocalFile) {
+        m_runImagePath = source.filePath;
+        m_preview->loadImageFile(source.filePath);
+        url = source.filePath.startsWith(QLatin1Char(':'))
+                  ? QStringLiteral("qrc") + source.filePath
+                  : QUrl::fromLocalFile(QFileInfo(source.filePath).absoluteFilePath()).toString();
+    }
+    m_run->setBusy(true);
+    m_preview->setAnswer(json::object());
+    m_controller->runLocal(buildPayload(source, url));
+}
+
+void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
+{
+    m_run->setBusy(false);
+    if (!outcome.error.isEmpty()) {
+        m_run->setOutcome(tr("Run failed: %1").arg(outcome.error), false);
+        Q_EMIT runShown(false);
+        return;
+    }
+    const json answer = outcome.answer ? outcome.answer->toJson() : json::object();
+    showClasses();
+    m_preview->setAnswer(answer);
+    m_preview->setProblems(outcome.problems);
+
+    QStringList returned;
+    for (const json &object : answer.value("objects", json::array()))
+        if (object.contains("modelClass") && object["modelClass"].is_string())
+            returned << QString::fromStdString(object["modelClass"].get<std::string>());
+    returned.removeDuplicates();
+    m_mapping->setReturnedClasses(returned);
+
+    const int objects = int(answer.value("objects", json::array()).size());
+    m_run->setOutcome(tr("%n object(s) in %1 ms, %2 problem(s)", nullptr, objects)
+                          .arg(outcome.durationMs)
+                          .arg(outcome.problems.size()),
+                      true);
+    Q_EMIT runShown(true);
+}
+
+void MainWindow::refreshPending()
+{
+    runtime::PluginRuntime *rt = m_controller->runtime();
+    const QList<runtime::PendingResult> pending = rt->pendingResults();
+    QStringList live;
+    for (const runtime::PendingResult &p : pending) {
+        live << p.id;
+        if (m_review->pendingIds().contains(p.id))
+            continue;
+        PendingReview review;
+        review.id = p.id;
+        auto answer = annotation::normalize(p.result);
+        review.answer = answer ? answer->toJson() : p.result;
+        review.title = p.session;
+        if (answer)
+            review.problems = annotation::validate(
+                *answer, annotation::ValidationContext{p.request.value("categorySchema", json()), {}});
+        m_review->enqueue(std::move(review));
+    }
+    for (const QString &id : m_review->pendingIds())
+        if (!live.contains(id))
+            m_review->withdraw(id);
+    if (!pending.isEmpty())
+        m_centre->setCurrentWidget(m_review);
+}
+
+void MainWindow::prepareSandbox(bool force)
+{
+    if (!force && m_settings.value(QStringLiteral("sandbox/prepared"), false).toBool())
+        return;
+    m_settings.setValue(QStringLiteral("sandbox/prepared"), true);
+    auto mapping = sandbox::sampleMapping();
+    if (!mapping) {
+        m_run->setOutcome(mapping.error().message, false);
+        return;
+    }
+    QList<ClassMapping> classes;
+    for (const json &entry : mapping->categorySchema)
+        classes.push_back({QString::fromStdString(entry.value("modelClass", std::string())),
+                           QString::fromStdString(entry.value("schemaId", std::string()))});
+    m_mapping->setProjectId(QStringLiteral("sandbox"));
+    if (auto tools = labelToolsFromJson(mapping->labelSet.value("tools", json::array())))
+        m_mapping->setLabelTools(*tools);
+    m_mapping->model()->setMappings(classes);
+    if (m_config->isEmpty() || force)
+        m_config->setConfigJson(QStringLiteral("{\n  \"threshold\": 0.5\n}"));
+    m_run->setLocalFile(sandbox::sampleImagePath());
+    m_preview->loadImageFile(sandbox::sampleImagePath());
+    m_callback->selectSample();
+    if (auto made = m_controller->useCallback(m_callback->spec(), m_callback->options()); !made)
+        m_callback->setError(made.error().message);
+    showClasses();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
 
 } // namespace ango::app

@@ -1,9 +1,34 @@
 #pragma once
 
+#include "runtime/runtimetypes.h"
+
 #include <QMainWindow>
+#include <QSettings>
+
+#include <memory>
+
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QTabWidget;
 
 namespace ango::app {
 
+class CallbackPanel;
+class ClassMappingPanel;
+class ConfigEditor;
+class ConnectionPanel;
+class ConsoleController;
+class LogPanel;
+class MappingStore;
+class PreviewPanel;
+class ReviewPanel;
+class RunPanel;
+class SecretStore;
+struct RunSource;
+
+// The console: dockable panels around the image preview. The window only arranges panels and
+// wires them to the ConsoleController; the work happens in core/ behind it.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -12,6 +37,58 @@ class MainWindow final : public QMainWindow
 public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
+
+    ConsoleController *controller() const { return m_controller; }
+    PreviewPanel *preview() const { return m_preview; }
+    RunPanel *runPanel() const { return m_run; }
+    ClassMappingPanel *mappingPanel() const { return m_mapping; }
+    ConfigEditor *configEditor() const { return m_config; }
+    LogPanel *logPanel() const { return m_log; }
+    ReviewPanel *reviewPanel() const { return m_review; }
+
+    // Sets up the offline sandbox (sample image, mapping, sample model) when nothing is
+    // configured yet, or always when forced (--sandbox-demo).
+    void prepareSandbox(bool force);
+    // Presses Run as a user would.
+    void startRun();
+
+Q_SIGNALS:
+    // A run's result is on screen (overlays drawn) or the run failed.
+    void runShown(bool ok);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildPanels();
+    void buildMenus();
+    QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &name,
+                          Qt::DockWidgetArea area);
+    void wireController();
+    void runOn(const RunSource &source, const nlohmann::json &asset);
+    void showLocalOutcome(const runtime::LocalRunResult &outcome);
+    void refreshPending();
+    void updateRunGate();
+    void showClasses();
+    nlohmann::json buildPayload(const RunSource &source, const QString &assetUrl) const;
+
+    QSettings m_settings;
+    std::unique_ptr<MappingStore> m_mappingStore;
+    SecretStore *m_secrets = nullptr;
+    ConsoleController *m_controller = nullptr;
+    ConnectionPanel *m_connection = nullptr;
+    CallbackPanel *m_callback = nullptr;
+    RunPanel *m_run = nullptr;
+    ClassMappingPanel *m_mapping = nullptr;
+    ConfigEditor *m_config = nullptr;
+    LogPanel *m_log = nullptr;
+    PreviewPanel *m_preview = nullptr;
+    ReviewPanel *m_review = nullptr;
+    QTabWidget *m_centre = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QActionGroup *m_reviewPolicy = nullptr;
+    QByteArray m_defaultState;
+    QString m_runImagePath; // the image of the run on screen
 };
 
 } // namespace ango::app

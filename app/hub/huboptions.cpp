@@ -1,0 +1,218 @@
+#include "huboptions.h"
+
+#include "socketio/socketiopacket.h"
+
+#include <QFile>
+#include <QMap>
+
+#include <cmath>
+
+namespace ango::app {
+
+using nlohmann::json;
+
+namespace {
+
+Result<std::chrono::milliseconds> parseSeconds(const QString &flag, const QString &value)
+{
+    bool ok = false;
+    const double seconds = value.toDouble(&ok);
+    if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
+        return makeError(
+            QStringLiteral("%1 needs a number of seconds above 0 (got \"%2\")").arg(flag, value));
+    return std::chrono::milliseconds(std::max<qint64>(1, qint64(std::llround(seconds * 1000))));
+}
+
+const QStringList kValueFlags = {
+    QStringLiteral("--listen"),        QStringLiteral("--plugin-id"),
+    QStringLiteral("--asset"),         QStringLiteral("--mapping"),
+    QStringLiteral("--config"),        QStringLiteral("--timeout"),
+    QStringLiteral("--ping-interval"), QStringLiteral("--ping-timeout"),
+    QStringLiteral("--max-payload"),
+};
+const QStringList kSwitches = {QStringLiteral("--workflow"), QStringLiteral("--once")};
+
+} // namespace
+
+QString hubUsage()
+{
+    return QStringLiteral(
+        "Usage: ango-console hub --plugin-id ID --asset IMAGE --once [options]\n"
+        "Runs a local stand-in for the Ango plugin hub: waits for the plugin with this id (and "
+        "the\n"
+        "secret in ANGO_PLUGIN_SECRET) to connect, sends it one run for IMAGE, prints the "
+        "plugin's\n"
+        "result as JSON on stdout (its response, or with --workflow the annotate body) and exits "
+        "0.\n"
+        "A timeout or a plugin error exits 1; bad flags exit 2. Start the plugin script with its\n"
+        "socket host and REST host set to the address printed as LISTENING=HOST:PORT on stderr.\n"
+        "\n"
+        "  --listen HOST:PORT       address to listen on (default 127.0.0.1:0, a free port)\n"
+        "  --plugin-id ID           the plugin's id (required)\n"
+        "  --asset IMAGE            the image sent as the run's asset (required)\n"
+        "  --mapping FILE.json      class mapping: [{\"schemaId\": ..., \"modelClass\": ...}, "
+        "...]\n"
+        "  --config JSON            the run's Config JSON (sent as a string, as the hub does)\n"
+        "  --workflow               a workflow run: the plugin answers with POST "
+        "/v2/annotate/{taskId}\n"
+        "  --once                   send one run and exit with its result (required)\n"
+        "  --timeout S              give up after S seconds (default 60)\n"
+        "  --ping-interval S        Engine.IO ping interval (default 25)\n"
+        "  --ping-timeout S         Engine.IO ping timeout (default 20)\n"
+        "  --max-payload BYTES      largest message accepted from a plugin (default 1000000)\n"
+        "Environment: ANGO_PLUGIN_SECRET (required), LOGLEVEL (DEBUG|INFO|WARNING|ERROR, default "
+        "INFO).\n");
+}
+
+Result<json> parseMapping(const QByteArray &content)
+{
+    auto parsed
+        = socketio::parseJson(std::string_view(content.constData(), size_t(content.size())));
+    if (!parsed)
+        return makeError(QStringLiteral("not JSON: %1").arg(parsed.error().message));
+    if (!parsed->is_array())
+        return makeError(QStringLiteral("must be a JSON list of {\"schemaId\", \"modelClass\"}"));
+    for (std::size_t i = 0; i < parsed->size(); ++i) {
+        const json &entry = (*parsed)[i];
+        if (!entry.is_object() || !entry.value("schemaId", json()).is_string()
+            || !entry.value("modelClass", json()).is_string())
+            return makeError(
+                QStringLiteral("entry %1 must be {\"schemaId\": \"...\", \"modelClass\": \"...\"}")
+                    .arg(i + 1));
+    }
+    return std::move(*parsed);
+}
+
+Result<HubCommandOptions> parseHubArguments(const QStringList &arguments,
+                                            const QProcessEnvironment &environment)
+{
+    HubCommandOptions options;
+    QMap<QString, QString> values;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        QString flag = arguments.at(i);
+        QString value;
+        bool hasInlineValue = false;
+        if (const qsizetype eq = flag.indexOf(QLatin1Char('='));
+            flag.startsWith(QLatin1String("--")) && eq > 0) {
+            value = flag.mid(eq + 1);
+            flag = flag.left(eq);
+            hasInlineValue = true;
+        }
+        if (flag == QLatin1String("--help") || flag == QLatin1String("-h")) {
+            options.help = true;
+            return options;
+        }
+        if (flag == QLatin1String("--secret"))
+            return makeError(
+                QStringLiteral("--secret is not accepted: the secret would show in the process "
+                               "list; set ANGO_PLUGIN_SECRET"));
+        if (kSwitches.contains(flag)) {
+            if (hasInlineValue)
+                return makeError(QStringLiteral("%1 takes no value").arg(flag));
+            if (flag == QLatin1String("--workflow"))
+                options.workflow = true;
+            else
+                options.once = true;
+            continue;
+        }
+        if (!kValueFlags.contains(flag))
+            return makeError(
+                flag.startsWith(QLatin1Char('-'))
+                    ? QStringLiteral("unknown flag %1 (see ango-console hub --help)").arg(flag)
+                    : QStringLiteral("unexpected argument \"%1\" (see ango-console hub --help)")
+                          .arg(flag));
+        if (!hasInlineValue) {
+            if (i + 1 >= arguments.size() || arguments.at(i + 1).startsWith(QLatin1String("--")))
+                return makeError(QStringLiteral("%1 needs a value").arg(flag));
+            value = arguments.at(++i);
+        }
+        if (values.contains(flag))
+            return makeError(QStringLiteral("%1 is given twice").arg(flag));
+        values.insert(flag, value);
+    }
+
+    if (values.contains(QStringLiteral("--listen"))) {
+        options.listen = values.value(QStringLiteral("--listen")).trimmed();
+        const qsizetype colon = options.listen.lastIndexOf(QLatin1Char(':'));
+        bool ok = false;
+        const uint port = colon > 0 ? options.listen.mid(colon + 1).toUInt(&ok) : 0;
+        if (colon <= 0 || !ok || port > 65535)
+            return makeError(
+                QStringLiteral("--listen needs HOST:PORT, e.g. 127.0.0.1:0 (got \"%1\")")
+                    .arg(options.listen));
+    }
+    options.pluginId = values.value(QStringLiteral("--plugin-id")).trimmed();
+    if (options.pluginId.isEmpty())
+        return makeError(QStringLiteral("--plugin-id is required"));
+    options.assetPath = values.value(QStringLiteral("--asset"));
+    if (options.assetPath.isEmpty())
+        return makeError(
+            QStringLiteral("--asset is required: the image to send as the run's asset"));
+    if (!QFile::exists(options.assetPath))
+        return makeError(QStringLiteral("--asset: %1 does not exist").arg(options.assetPath));
+
+    if (values.contains(QStringLiteral("--mapping"))) {
+        const QString path = values.value(QStringLiteral("--mapping"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return makeError(
+                QStringLiteral("--mapping: cannot read %1: %2").arg(path, file.errorString()));
+        auto mapping = parseMapping(file.readAll());
+        if (!mapping)
+            return makeError(QStringLiteral("--mapping: %1 %2").arg(path, mapping.error().message));
+        options.categorySchema = std::move(*mapping);
+    }
+    if (values.contains(QStringLiteral("--config"))) {
+        const QByteArray config = values.value(QStringLiteral("--config")).toUtf8();
+        if (auto parsed
+            = socketio::parseJson(std::string_view(config.constData(), size_t(config.size())));
+            !parsed)
+            return makeError(
+                QStringLiteral("--config is not valid JSON: %1").arg(parsed.error().message));
+        options.configJson = QString::fromUtf8(config);
+    }
+    for (const auto &[flag, target] :
+         {std::pair{QStringLiteral("--timeout"), &options.timeout},
+          std::pair{QStringLiteral("--ping-interval"), &options.hub.pingInterval},
+          std::pair{QStringLiteral("--ping-timeout"), &options.hub.pingTimeout}}) {
+        if (!values.contains(flag))
+            continue;
+        auto duration = parseSeconds(flag, values.value(flag));
+        if (!duration)
+            return duration.error();
+        *target = *duration;
+    }
+    if (values.contains(QStringLiteral("--max-payload"))) {
+        bool ok = false;
+        const qint64 bytes = values.value(QStringLiteral("--max-payload")).toLongLong(&ok);
+        if (!ok || bytes < 1024 || bytes > (qint64(1) << 31))
+            return makeError(
+                QStringLiteral(
+                    "--max-payload needs a number of bytes from 1024 to 2147483648 (got \"%1\")")
+                    .arg(values.value(QStringLiteral("--max-payload"))));
+        options.hub.maxPayload = bytes;
+    }
+    if (!options.once)
+        return makeError(
+            QStringLiteral("--once is required: the headless hub sends one run and exits (the "
+                           "interactive hub is the console's Local hub mode)"));
+
+    options.secret = environment.value(QStringLiteral("ANGO_PLUGIN_SECRET")).trimmed();
+    if (options.secret.isEmpty())
+        return makeError(QStringLiteral(
+            "ANGO_PLUGIN_SECRET is not set: the hub needs the plugin's secret to accept it"));
+
+    const QString level
+        = environment.value(QStringLiteral("LOGLEVEL"), QStringLiteral("INFO")).trimmed();
+    if (level.compare(QLatin1String("WARN"), Qt::CaseInsensitive) == 0)
+        options.logLevel = logging::Level::Warning;
+    else if (auto parsed = logging::levelFromName(level.toLower()))
+        options.logLevel = *parsed;
+    else
+        return makeError(
+            QStringLiteral("LOGLEVEL must be DEBUG, INFO, WARNING or ERROR (got \"%1\")")
+                .arg(level));
+    return options;
+}
+
+} // namespace ango::app

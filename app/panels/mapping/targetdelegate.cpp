@@ -1,0 +1,67 @@
+#include "targetdelegate.h"
+
+#include "classmappingmodel.h"
+
+#include <QComboBox>
+#include <QPixmap>
+
+namespace ango::app {
+
+namespace {
+
+QIcon swatch(const QColor &color)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(color.isValid() ? color : Qt::transparent);
+    return QIcon(pixmap);
+}
+
+} // namespace
+
+TargetDelegate::TargetDelegate(ClassMappingModel *model, QObject *parent)
+    : QStyledItemDelegate(parent)
+    , m_model(model)
+{}
+
+QWidget *TargetDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &option,
+                                      const QModelIndex &index) const
+{
+    Q_UNUSED(option)
+    Q_UNUSED(index)
+    auto *combo = new QComboBox(parent);
+    combo->setObjectName(QStringLiteral("targetEditor"));
+    combo->setEditable(true);
+    combo->setInsertPolicy(QComboBox::NoInsert);
+    combo->addItem(tr("(not mapped)"), QString());
+    for (const LabelTool &tool : m_model->labelTools()) {
+        const QString title = tool.title.isEmpty() ? tool.schemaId : tool.title;
+        const QString text
+            = tool.tool.isEmpty() ? title : QStringLiteral("%1 (%2)").arg(title, tool.tool);
+        combo->addItem(swatch(tool.color), text, tool.schemaId);
+        combo->setItemData(combo->count() - 1, tool.schemaId, Qt::ToolTipRole);
+    }
+    return combo;
+}
+
+void TargetDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
+{
+    auto *combo = static_cast<QComboBox *>(editor);
+    const QString schemaId = index.data(ClassMappingModel::SchemaIdRole).toString();
+    const int item = combo->findData(schemaId);
+    if (item >= 0)
+        combo->setCurrentIndex(item);
+    else
+        combo->setEditText(schemaId);
+}
+
+void TargetDelegate::setModelData(QWidget *editor, QAbstractItemModel *model,
+                                  const QModelIndex &index) const
+{
+    auto *combo = static_cast<QComboBox *>(editor);
+    const QString text = combo->currentText().trimmed();
+    const int item = combo->findText(text);
+    const QString schemaId = item >= 0 ? combo->itemData(item).toString() : text;
+    model->setData(index, schemaId, Qt::EditRole);
+}
+
+} // namespace ango::app

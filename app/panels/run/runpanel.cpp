@@ -1,0 +1,195 @@
+#include "runpanel.h"
+
+#include <QButtonGroup>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace ango::app {
+
+RunPanel::RunPanel(QSettings &settings, QWidget *parent)
+    : QWidget(parent)
+    , m_settings(settings)
+{
+    buildUi();
+    m_file->setText(m_settings.value(QStringLiteral("run/file")).toString());
+    m_project->setText(m_settings.value(QStringLiteral("run/project")).toString());
+    m_asset->setText(m_settings.value(QStringLiteral("run/asset")).toString());
+    (m_settings.value(QStringLiteral("run/kind")).toInt() == 1 ? m_assetKind : m_localKind)
+        ->setChecked(true);
+    m_tick.setInterval(100);
+    connect(&m_tick, &QTimer::timeout, this, &RunPanel::tick);
+    updateRunEnabled();
+}
+
+RunPanel::~RunPanel() = default;
+
+void RunPanel::buildUi()
+{
+    m_localKind = new QRadioButton(tr("Local image"), this);
+    m_assetKind = new QRadioButton(tr("Project asset"), this);
+    auto *kinds = new QButtonGroup(this);
+    kinds->addButton(m_localKind);
+    kinds->addButton(m_assetKind);
+
+    m_file = new QLineEdit(this);
+    m_file->setObjectName(QStringLiteral("runFileEdit"));
+    auto *browse = new QPushButton(tr("Browse…"), this);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Image"), m_file->text(),
+            tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"));
+        if (!file.isEmpty())
+            setLocalFile(file);
+    });
+    auto *fileRow = new QHBoxLayout;
+    fileRow->addWidget(m_file, 1);
+    fileRow->addWidget(browse);
+
+    m_project = new QLineEdit(this);
+    m_project->setPlaceholderText(tr("project ID"));
+    m_asset = new QLineEdit(this);
+    m_asset->setPlaceholderText(tr("asset ID or external ID"));
+    m_byExternalId = new QRadioButton(tr("is an external ID"), this);
+    m_byExternalId->setAutoExclusive(false);
+    m_apiKey = new QLineEdit(this);
+    m_apiKey->setEchoMode(QLineEdit::Password);
+    m_apiKey->setPlaceholderText(tr("your API key (not stored)"));
+
+    m_run = new QPushButton(tr("Run"), this);
+    m_run->setObjectName(QStringLiteral("runButton"));
+    m_run->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setEnabled(false);
+    m_busyBar = new QProgressBar(this);
+    m_busyBar->setRange(0, 0);
+    m_busyBar->setMaximumHeight(8);
+    m_busyBar->setTextVisible(false);
+    m_busyBar->hide();
+    m_elapsed = new QLabel(this);
+    m_outcome = new QLabel(this);
+    m_outcome->setObjectName(QStringLiteral("runOutcomeLabel"));
+    m_outcome->setWordWrap(true);
+
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        m_settings.setValue(QStringLiteral("run/file"), m_file->text());
+        m_settings.setValue(QStringLiteral("run/project"), m_project->text());
+        m_settings.setValue(QStringLiteral("run/asset"), m_asset->text());
+        m_settings.setValue(QStringLiteral("run/kind"), m_assetKind->isChecked() ? 1 : 0);
+        Q_EMIT runRequested(source());
+    });
+    connect(m_cancel, &QPushButton::clicked, this, &RunPanel::cancelRequested);
+    for (QLineEdit *edit : {m_file, m_project, m_asset, m_apiKey})
+        connect(edit, &QLineEdit::textChanged, this, &RunPanel::updateRunEnabled);
+    connect(m_localKind, &QRadioButton::toggled, this, &RunPanel::updateRunEnabled);
+
+    auto *form = new QFormLayout;
+    form->addRow(m_localKind, fileRow);
+    form->addRow(m_assetKind, m_project);
+    form->addRow(QString(), m_asset);
+    form->addRow(QString(), m_byExternalId);
+    form->addRow(tr("API key"), m_apiKey);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_elapsed);
+    buttons->addStretch();
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_busyBar);
+    layout->addWidget(m_outcome);
+    layout->addStretch();
+}
+
+RunSource RunPanel::source() const
+{
+    RunSource s;
+    s.kind = m_assetKind->isChecked() ? RunSource::Kind::ProjectAsset : RunSource::Kind::LocalFile;
+    s.filePath = m_file->text().trimmed();
+    s.projectId = m_project->text().trimmed();
+    (m_byExternalId->isChecked() ? s.externalId : s.assetId) = m_asset->text().trimmed();
+    s.apiKey = m_apiKey->text().trimmed();
+    return s;
+}
+
+void RunPanel::setLocalFile(const QString &path)
+{
+    m_file->setText(path);
+    m_localKind->setChecked(true);
+}
+
+QString RunPanel::sourceProblem() const
+{
+    const RunSource s = source();
+    if (s.kind == RunSource::Kind::LocalFile) {
+        if (s.filePath.isEmpty())
+            return tr("Choose an image to run on");
+        if (!QFileInfo::exists(s.filePath))
+            return tr("The image %1 does not exist").arg(s.filePath);
+        return {};
+    }
+    if (s.projectId.isEmpty() || (s.assetId.isEmpty() && s.externalId.isEmpty()))
+        return tr("Enter the project ID and the asset to run on");
+    if (s.apiKey.isEmpty())
+        return tr("Enter your API key to fetch the asset");
+    return {};
+}
+
+void RunPanel::setRunBlocked(const QString &reason)
+{
+    m_blockedReason = reason;
+    updateRunEnabled();
+}
+
+void RunPanel::updateRunEnabled()
+{
+    QString reason = m_busy ? tr("A run is in progress") : m_blockedReason;
+    if (reason.isEmpty())
+        reason = sourceProblem();
+    m_run->setEnabled(reason.isEmpty());
+    m_run->setToolTip(reason.isEmpty() ? tr("Run the callback on this asset (Ctrl+R)") : reason);
+    if (!m_busy)
+        m_outcome->setText(reason.isEmpty() ? m_outcome->text() : reason);
+}
+
+void RunPanel::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_cancel->setEnabled(busy);
+    m_busyBar->setVisible(busy);
+    if (busy) {
+        m_clock.start();
+        m_tick.start();
+        m_outcome->setText(tr("Running…"));
+        m_outcome->setStyleSheet(QString());
+    } else {
+        m_tick.stop();
+    }
+    tick();
+    updateRunEnabled();
+}
+
+void RunPanel::setOutcome(const QString &text, bool ok)
+{
+    m_outcome->setText(text);
+    m_outcome->setStyleSheet(ok ? QString() : QStringLiteral("color: #d9534f;"));
+}
+
+void RunPanel::tick()
+{
+    if (!m_clock.isValid())
+        return;
+    m_elapsed->setText(tr("%1 s").arg(double(m_clock.elapsed()) / 1000.0, 0, 'f', 1));
+}
+
+} // namespace ango::app

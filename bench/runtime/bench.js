@@ -1,0 +1,177 @@
+// Plugin runtime benchmark: `ango-console run` vs the SDK's semantics on python-socketio vs the
+// official socket.io-client, each against the same emulated hub (tests/peers/node/hub.js), at 1
+// and 64 requests in flight, demo callback. Latency = hub emits `plugin` → hub receives `response`.
+//
+//   node bench.js --console build/<dir>/app/ango-console [--count 20000] [--warmup 2000]
+//                 [--inflight 1,64] [--clients console,python,node]
+//
+// Every client gets a fresh hub. The hub and client CPU time (from /proc) over the measured run
+// is printed too: a hub near 100% of one core is the ceiling, not the client.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const readline = require("readline");
+const { spawn } = require("child_process");
+
+const root = path.resolve(__dirname, "../..");
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const consolePath = option("--console", path.join(root, "build/runtime/app/ango-console"));
+const count = Number(option("--count", 20000));
+const warmup = Number(option("--warmup", 2000));
+const inFlights = option("--inflight", "1,64").split(",").map(Number);
+const clients = option("--clients", "console,python,node").split(",");
+const secret = "bench-secret-0123456789";
+const ticksPerSecond = 100; // USER_HZ on Linux
+
+const template = {
+  projectId: "proj",
+  categorySchema: [{ schemaId: "schema-1", modelClass: "car" }],
+  assetId: "asset",
+  apiKey: "bench-api-key-000000",
+  orgId: "org",
+  runBy: "user",
+  configJSON: "",
+};
+
+function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond; // utime + stime
+  } catch {
+    return NaN;
+  }
+}
+
+function startHub() {
+  const hub = spawn("node", [path.join(root, "tests/peers/node/hub.js")], {
+    env: { ...process.env, PORT: "0" },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const waiters = [];
+  const records = [];
+  let resolvePort;
+  const port = new Promise((resolve) => (resolvePort = resolve));
+  readline.createInterface({ input: hub.stdout }).on("line", (line) => {
+    if (line.startsWith("PORT=")) return resolvePort(Number(line.slice(5)));
+    let record;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      return;
+    }
+    records.push(record);
+    for (let i = waiters.length - 1; i >= 0; --i) {
+      if (waiters[i].type === record.type) {
+        waiters[i].resolve(record);
+        waiters.splice(i, 1);
+      }
+    }
+  });
+  const waitFor = (type, timeoutMs = 120000) =>
+    new Promise((resolve, reject) => {
+      const seen = records.find((r) => r.type === type && !r.consumed);
+      if (seen) {
+        seen.consumed = true;
+        return resolve(seen);
+      }
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}`)), timeoutMs);
+      waiters.push({ type, resolve: (r) => { clearTimeout(timer); r.consumed = true; resolve(r); } });
+    });
+  const command = (c) => hub.stdin.write(JSON.stringify(c) + "\n");
+  return { process: hub, port, waitFor, command };
+}
+
+function startClient(kind, url) {
+  const env = { ...process.env, ANGO_PLUGIN_SECRET: secret, LOGLEVEL: "WARNING", QT_QPA_PLATFORM: "offscreen" };
+  const quiet = { env, stdio: ["ignore", "ignore", "inherit"] };
+  switch (kind) {
+    case "console":
+      return spawn(consolePath, ["run", "--plugin-id", "bench-plugin", "--host", url, "--api-host", "http://127.0.0.1:9",
+        "--concurrency", "64", "--log-format", "jsonl"], quiet);
+    case "python":
+      return spawn("/usr/bin/python3", [path.join(__dirname, "python_client.py"), url], quiet);
+    case "node":
+      return spawn("node", [path.join(__dirname, "node_client.js"), url], quiet);
+    default:
+      throw new Error(`unknown client ${kind}`);
+  }
+}
+
+async function measure(kind, inFlight) {
+  const hub = startHub();
+  const port = await hub.port;
+  const client = startClient(kind, `http://127.0.0.1:${port}`);
+  try {
+    await hub.waitFor("heartbeat", 30000);
+    hub.command({ cmd: "load", count: warmup, inFlight, template, prefix: "warm-" });
+    await hub.waitFor("loadDone");
+    const hubCpu0 = cpuSeconds(hub.process.pid);
+    const clientCpu0 = cpuSeconds(client.pid);
+    hub.command({ cmd: "load", count, inFlight, template, prefix: "run-" });
+    const done = await hub.waitFor("loadDone", 600000);
+    const seconds = done.elapsedMs / 1000;
+    return {
+      client: kind,
+      inFlight,
+      ...done,
+      hubCpu: (cpuSeconds(hub.process.pid) - hubCpu0) / seconds,
+      clientCpu: (cpuSeconds(client.pid) - clientCpu0) / seconds,
+      clientCpuUsPerRequest: ((cpuSeconds(client.pid) - clientCpu0) / done.answered) * 1e6,
+    };
+  } finally {
+    client.kill("SIGTERM");
+    hub.command({ cmd: "exit" });
+    await new Promise((resolve) => (client.exitCode !== null ? resolve() : client.on("exit", resolve)));
+  }
+}
+
+function pad(text, width) {
+  text = String(text);
+  return text.length >= width ? text : " ".repeat(width - text.length) + text;
+}
+
+async function main() {
+  if (clients.includes("console") && !fs.existsSync(consolePath)) {
+    console.error(`no ango-console at ${consolePath} (pass --console PATH)`);
+    process.exit(2);
+  }
+  const results = [];
+  for (const inFlight of inFlights) {
+    for (const kind of clients) {
+      const r = await measure(kind, inFlight);
+      results.push(r);
+      console.error(`${kind} @${inFlight}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms` +
+        (r.duplicates || r.errors || r.unexpected ? ` (duplicates ${r.duplicates}, errors ${r.errors})` : ""));
+    }
+  }
+  console.log(`\n${count} requests per run (after ${warmup} warm-up), demo callback, same Node hub`);
+  console.log(`${pad("client", 8)} ${pad("in flight", 9)} ${pad("rps", 8)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ` +
+    `${pad("hub CPU", 8)} ${pad("client CPU", 10)} ${pad("µs CPU/req", 10)} ${pad("answered", 8)}`);
+  for (const r of results)
+    console.log(`${pad(r.client, 8)} ${pad(r.inFlight, 9)} ${pad(r.rps.toFixed(0), 8)} ${pad(r.p50Ms.toFixed(3), 8)} ` +
+      `${pad(r.p99Ms.toFixed(3), 8)} ${pad((r.hubCpu * 100).toFixed(0) + "%", 8)} ${pad((r.clientCpu * 100).toFixed(0) + "%", 10)} ` +
+      `${pad(r.clientCpuUsPerRequest.toFixed(1), 10)} ${pad(r.answered, 8)}`);
+  console.log("");
+  for (const inFlight of inFlights) {
+    const of = (kind) => results.find((r) => r.client === kind && r.inFlight === inFlight);
+    const ours = of("console");
+    if (!ours) continue;
+    for (const other of ["python", "node"]) {
+      const them = of(other);
+      if (them)
+        console.log(`@${inFlight} in flight: ango-console / ${other} = ${(ours.rps / them.rps).toFixed(2)}x rps, ` +
+          `p50 ${ours.p50Ms.toFixed(3)} vs ${them.p50Ms.toFixed(3)} ms`);
+    }
+  }
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,485 @@
+#include "runtime/pluginruntime_p.h"
+
+namespace ango::runtime {
+
+// ---------------------------------------------------------------------------------------------
+// Setup and connection
+
+void PluginRuntime::Private::createClients()
+{
+    socketio::ClientOptions clientOptions;
+    clientOptions.url = options.hubUrl;
+    clientOptions.reconnection = true;
+    clientOptions.reconnectionDelay = options.reconnectDelay;
+    clientOptions.reconnectionDelayMax = options.reconnectDelayMax;
+    clientOptions.verifyTls = options.verifyTls;
+    clientOptions.maxQueuedEmits = kMaxOutbox;
+    client = new socketio::Client(clientOptions, q);
+    rest = new rest::RestClient(options.apiHost, q);
+
+    QObject::connect(client, &socketio::Client::stateChanged, q,
+                     [this](socketio::Client::State state) { onStateChanged(state); });
+    QObject::connect(
+        client, &socketio::Client::reconnectScheduled, q, [this](int attempt, int delayMs) {
+            status.reconnectAttempt = attempt;
+            status.reconnectInMs = delayMs;
+            status.reconnectAt = QDateTime::currentDateTimeUtc().addMSecs(delayMs);
+            log(logging::Level::Info, QStringLiteral("hub"),
+                QStringLiteral("reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));
+            statusTouched();
+        });
+    QObject::connect(client, &socketio::Client::namespaceConnected, q,
+                     [this](const QString &nsp, const QString &) {
+                         if (nsp == kNamespace)
+                             onNamespaceConnected(nsp);
+                     });
+    QObject::connect(client, &socketio::Client::namespaceConnectError, q,
+                     [this](const QString &nsp, const QString &message, const json &) {
+                         if (nsp != kNamespace)
+                             return;
+                         status.lastError
+                             = QStringLiteral("the hub refused %1: %2").arg(nsp, message);
+                         log(logging::Level::Error, QStringLiteral("hub"), status.lastError);
+                         onNamespaceLost(status.lastError);
+                         scheduleRejoin();
+                     });
+    QObject::connect(client, &socketio::Client::namespaceDisconnected, q,
+                     [this](const QString &nsp, const QString &reason) {
+                         if (nsp != kNamespace || stopped)
+                             return;
+                         onNamespaceLost(reason);
+                         // The client reconnects after transport loss by itself, never after the
+                         // server dropped the namespace: then it is our job to come back.
+                         if (reason.startsWith(QLatin1String("io server disconnect"))) {
+                             status.lastError = QStringLiteral("the hub closed %1").arg(nsp);
+                             log(logging::Level::Warning, QStringLiteral("hub"), status.lastError);
+                             scheduleRejoin();
+                         }
+                     });
+    QObject::connect(client, &socketio::Client::disconnected, q, [this](const QString &reason) {
+        if (stopping && reason.startsWith(QLatin1String("io client disconnect")))
+            return;
+        status.lastError = status.connectedSince.isValid() || everConnected
+                               ? QStringLiteral("connection lost: %1").arg(reason)
+                               : QStringLiteral("cannot reach the hub at %1: %2")
+                                     .arg(options.hubUrl.toString(QUrl::RemoveQuery), reason);
+        log(logging::Level::Warning, QStringLiteral("hub"), status.lastError);
+        statusTouched();
+    });
+    QObject::connect(client, &socketio::Client::eventReceived, q,
+                     [this](const socketio::Event &event) { onEvent(event); });
+    QObject::connect(client, &socketio::Client::protocolError, q,
+                     [this](const QString &message, const QByteArray &) {
+                         status.lastError = QStringLiteral("protocol error: %1").arg(message);
+                         log(logging::Level::Error, QStringLiteral("hub"), status.lastError);
+                         statusTouched();
+                     });
+    QObject::connect(
+        client, &socketio::Client::queueOverflow, q, [this](const QString &, const QString &event) {
+            log(logging::Level::Error, QStringLiteral("hub"),
+                QStringLiteral(
+                    "the hub is unreachable and the send queue is full: a \"%1\" event was not "
+                    "sent")
+                    .arg(event));
+        });
+    QObject::connect(
+        client, &socketio::Client::emitFailed, q,
+        [this](const QString &, const QString &event, const QString &message) {
+            log(logging::Level::Error, QStringLiteral("hub"),
+                QStringLiteral("a queued \"%1\" event could not be sent: %2").arg(event, message));
+        });
+
+    // A zero interval would spin; the SDK's 60 s is the fallback for nonsense values.
+    if (options.heartbeatInterval.count() <= 0)
+        options.heartbeatInterval = std::chrono::milliseconds{60000};
+    heartbeatTimer.setInterval(options.heartbeatInterval);
+    QObject::connect(&heartbeatTimer, &QTimer::timeout, q, [this] { sendHeartbeat(); });
+    rejoinTimer.setSingleShot(true);
+    QObject::connect(&rejoinTimer, &QTimer::timeout, q, [this] {
+        if (stopping || stopped)
+            return;
+        log(logging::Level::Info, QStringLiteral("hub"),
+            QStringLiteral("joining %1 again").arg(kNamespace));
+        status.reconnectInMs = -1;
+        status.reconnectAt = {};
+        // A refused or server-closed namespace goes back to pending; open() starts a fresh
+        // connection when the client closed it (no namespace was left).
+        client->joinNamespace(kNamespace);
+        if (client->state() == socketio::Client::State::Disconnected)
+            client->open();
+        statusTouched();
+    });
+    drainTimer.setSingleShot(true);
+    QObject::connect(&drainTimer, &QTimer::timeout, q, [this] {
+        // The drain bound is over: whatever still runs is cancelled and answered.
+        std::vector<quint64> ids;
+        for (const auto &[id, request] : active)
+            ids.push_back(id);
+        for (const quint64 id : ids) {
+            auto it = active.find(id);
+            if (it == active.end())
+                continue;
+            if (it->second.delivering) {
+                log(logging::Level::Warning, QStringLiteral("runtime"),
+                    QStringLiteral(
+                        "stopping while the delivery of this result is still in progress"),
+                    it->second.target.session);
+                finish(id);
+                continue;
+            }
+            if (it->second.callId != 0 && callback)
+                callback->cancel(it->second.callId);
+            fail(id, QStringLiteral("the plugin stopped before the callback finished"));
+        }
+        finalizeStop();
+    });
+    statusTimer.setSingleShot(true);
+    statusTimer.setInterval(kStatusCoalesce);
+    QObject::connect(&statusTimer, &QTimer::timeout, q,
+                     [this] { Q_EMIT q->statusChanged(q->status()); });
+    closeTimer.setSingleShot(true);
+    QObject::connect(&closeTimer, &QTimer::timeout, q, [this] {
+        if (stopped)
+            return;
+        stopped = true;
+        status.state = ConnectionState::Stopped;
+        statusTouched();
+        Q_EMIT q->stopped();
+    });
+}
+
+void PluginRuntime::Private::onStateChanged(socketio::Client::State state)
+{
+    switch (state) {
+    case socketio::Client::State::Disconnected:
+        status.state = stopping ? ConnectionState::Stopping : ConnectionState::Reconnecting;
+        if (stopping && closeTimer.isActive()) {
+            closeTimer.stop();
+            stopped = true;
+            status.state = ConnectionState::Stopped;
+            statusTouched();
+            // Queued, so a caller of stop() that reacts to stopped() is not re-entered.
+            QTimer::singleShot(0, q, [this] { Q_EMIT q->stopped(); });
+            return;
+        }
+        break;
+    case socketio::Client::State::Connecting:
+        status.state = ConnectionState::Connecting;
+        break;
+    case socketio::Client::State::Reconnecting:
+        status.state = ConnectionState::Reconnecting;
+        break;
+    case socketio::Client::State::Connected:
+        // The transport is up; "connected" for us means /plugin joined.
+        if (!client->isNamespaceConnected(kNamespace))
+            status.state = ConnectionState::Connecting;
+        break;
+    }
+    statusTouched();
+}
+
+void PluginRuntime::Private::onNamespaceConnected(const QString &nsp)
+{
+    rejoinAttempt = 0;
+    rejoinTimer.stop();
+    everConnected = true;
+    status.state = ConnectionState::Connected;
+    status.connectedSince = QDateTime::currentDateTimeUtc();
+    status.reconnectAttempt = 0;
+    status.reconnectInMs = -1;
+    status.reconnectAt = {};
+    log(logging::Level::Info, QStringLiteral("hub"),
+        QStringLiteral("connected to %1 (namespace %2)")
+            .arg(options.hubUrl.toString(QUrl::RemoveQuery), nsp));
+    // As the SDK: one heartbeat at once on every (re)connect, then one per interval.
+    sendHeartbeat();
+    heartbeatTimer.start();
+    flushOutbox();
+    statusTouched();
+}
+
+void PluginRuntime::Private::onNamespaceLost(const QString &why)
+{
+    Q_UNUSED(why)
+    heartbeatTimer.stop();
+    status.connectedSince = {};
+    if (!stopping && !stopped)
+        status.state = ConnectionState::Reconnecting;
+    statusTouched();
+}
+
+void PluginRuntime::Private::scheduleRejoin()
+{
+    if (stopping || stopped || rejoinTimer.isActive())
+        return;
+    const auto base = std::max<qint64>(options.reconnectDelay.count(), 1);
+    const qint64 delay
+        = std::min<qint64>(base << std::min(rejoinAttempt, 16),
+                           std::max<qint64>(options.reconnectDelayMax.count(), base));
+    ++rejoinAttempt;
+    rejoinTimer.start(int(delay));
+    status.reconnectAttempt = rejoinAttempt;
+    status.reconnectInMs = int(delay);
+    status.reconnectAt = QDateTime::currentDateTimeUtc().addMSecs(delay);
+    log(logging::Level::Info, QStringLiteral("hub"),
+        QStringLiteral("joining %1 again in %2 ms (attempt %3)")
+            .arg(kNamespace)
+            .arg(delay)
+            .arg(rejoinAttempt));
+    statusTouched();
+}
+
+void PluginRuntime::Private::sendHeartbeat()
+{
+    // Heartbeats are not queued while offline: a stale one tells the hub nothing.
+    if (!client->isNamespaceConnected(kNamespace))
+        return;
+    const json beat
+        = {{"id", options.pluginId.toStdString()}, {"secret", options.secret.toStdString()}};
+    if (auto sent = client->emitEvent(kNamespace, QStringLiteral("heartbeat"), json::array({beat}));
+        !sent) {
+        status.lastError = QStringLiteral("heartbeat not sent: %1").arg(sent.error().message);
+        log(logging::Level::Warning, QStringLiteral("hub"), status.lastError);
+    } else {
+        status.lastHeartbeat = QDateTime::currentDateTimeUtc();
+        log(logging::Level::Debug, QStringLiteral("hub"), QStringLiteral("heartbeat"), {}, nullptr,
+            QStringLiteral("out"), QStringLiteral("heartbeat"));
+    }
+    statusTouched();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status and shutdown
+
+void PluginRuntime::Private::statusTouched()
+{
+    if (!statusTimer.isActive())
+        statusTimer.start();
+}
+
+void PluginRuntime::Private::checkDrained()
+{
+    if (!stopping || stopped || !active.empty() || closeTimer.isActive())
+        return;
+    drainTimer.stop();
+    finalizeStop();
+}
+
+void PluginRuntime::Private::finalizeStop()
+{
+    if (stopped || closeTimer.isActive())
+        return;
+    heartbeatTimer.stop();
+    rejoinTimer.stop();
+    if (!outbox.empty())
+        log(logging::Level::Warning, QStringLiteral("runtime"),
+            QStringLiteral(
+                "%1 events for the hub were never sent: it did not come back before the stop")
+                .arg(outbox.size()));
+    log(logging::Level::Info, QStringLiteral("runtime"), QStringLiteral("stopped"));
+    if (client && client->state() != socketio::Client::State::Disconnected) {
+        // The socket.io server dispatches events on the next tick and drops those that arrive
+        // in the same read as a namespace DISCONNECT: the last responses would be lost if we
+        // closed at once. Linger briefly, then close; stopped() waits for the socket to close.
+        closeTimer.start(kCloseGrace);
+        QTimer::singleShot(kCloseLinger, q, [this] { client->close(); });
+        return;
+    }
+    stopped = true;
+    status.state = ConnectionState::Stopped;
+    statusTouched();
+    QTimer::singleShot(0, q, [this] { Q_EMIT q->stopped(); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+PluginRuntime::PluginRuntime(RuntimeOptions options, callbacks::Callback *callback, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, std::move(options), callback))
+{
+    qRegisterMetaType<ango::runtime::RuntimeStatus>();
+    qRegisterMetaType<ango::runtime::RequestEvent>();
+    d->redactor.addSecret(d->options.secret);
+    d->createClients();
+    d->watchCallback();
+}
+
+PluginRuntime::~PluginRuntime()
+{
+    // Late results are ignored (QPointer guards); the adapters may free what the calls hold.
+    for (auto &[id, entry] : d->active) {
+        if (entry.callId != 0 && d->callback)
+            d->callback->cancel(entry.callId);
+    }
+    // The clients go before `d`: their last signals must not reach a half-destroyed runtime.
+    QObject::disconnect(d->client, nullptr, this, nullptr);
+    QObject::disconnect(d->rest, nullptr, this, nullptr);
+    delete d->client;
+    delete d->rest;
+    d->client = nullptr;
+    d->rest = nullptr;
+}
+
+const RuntimeOptions &PluginRuntime::options() const
+{
+    return d->options;
+}
+
+void PluginRuntime::setCallback(callbacks::Callback *callback)
+{
+    d->callback = callback;
+    d->watchCallback();
+}
+
+callbacks::Callback *PluginRuntime::callback() const
+{
+    return d->callback;
+}
+
+void PluginRuntime::setReviewPolicy(ReviewPolicy policy)
+{
+    d->options.review = policy;
+}
+
+void PluginRuntime::setConcurrency(int interactive, int workflow)
+{
+    d->options.interactiveConcurrency = interactive;
+    d->options.workflowConcurrency = workflow;
+    d->queue.setLimits(interactive, workflow);
+    d->pump();
+}
+
+void PluginRuntime::start()
+{
+    if (d->started)
+        return;
+    d->started = true;
+    if (auto loaded = d->store.load(); !loaded) {
+        d->status.lastError = loaded.error().message;
+        d->log(logging::Level::Error, QStringLiteral("runtime"), loaded.error().message);
+    } else if (!d->store.items().isEmpty()) {
+        d->log(logging::Level::Info, QStringLiteral("runtime"),
+               QStringLiteral("%1 held results waiting for review").arg(d->store.items().size()));
+    }
+    d->status.pending = int(d->store.items().size());
+    if (!d->store.items().isEmpty())
+        Q_EMIT pendingChanged();
+    d->status.state = ConnectionState::Connecting;
+    d->log(logging::Level::Info, QStringLiteral("runtime"),
+           QStringLiteral(
+               "plugin %1: connecting to %2 (REST %3), heartbeat every %4 s, %5 interactive / %6 "
+               "workflow at a time, timeout %7 s, review %8")
+               .arg(d->options.pluginId, d->options.hubUrl.toString(QUrl::RemoveQuery),
+                    d->options.apiHost.toString(QUrl::RemoveQuery),
+                    seconds(d->options.heartbeatInterval))
+               .arg(d->options.interactiveConcurrency)
+               .arg(d->options.workflowConcurrency)
+               .arg(seconds(d->options.requestTimeout), d->options.review == ReviewPolicy::Hold
+                                                            ? QStringLiteral("hold")
+                                                            : QStringLiteral("auto")));
+    d->client->joinNamespace(kNamespace);
+    d->client->open();
+    d->statusTouched();
+}
+
+void PluginRuntime::stop(std::chrono::milliseconds drainBound)
+{
+    if (d->stopping || d->stopped) {
+        if (d->stopped)
+            QTimer::singleShot(0, this, [this] { Q_EMIT stopped(); });
+        return;
+    }
+    d->stopping = true;
+    d->status.state = ConnectionState::Stopping;
+    d->rejoinTimer.stop();
+    const QList<QueuedRun> notRun = d->queue.takeAllQueued();
+    d->log(
+        logging::Level::Info, QStringLiteral("runtime"),
+        QStringLiteral("stopping: %1 running, %2 queued (answered as not run); waiting up to %3 s")
+            .arg(d->status.running)
+            .arg(notRun.size())
+            .arg(seconds(drainBound)));
+    for (const QueuedRun &run : notRun)
+        d->fail(run.requestId, QStringLiteral("the plugin stopped before running this request"));
+    if (d->active.empty()) {
+        d->finalizeStop();
+        return;
+    }
+    d->drainTimer.start(drainBound);
+}
+
+bool PluginRuntime::isStopped() const
+{
+    return d->stopped;
+}
+
+RuntimeStatus PluginRuntime::status() const
+{
+    RuntimeStatus s = d->status;
+    s.queued = d->queue.queuedCount();
+    s.pending = int(d->store.items().size());
+    return s;
+}
+
+quint64 PluginRuntime::runLocal(const json &payload, LocalDone done)
+{
+    return d->accept(payload, true, std::move(done));
+}
+
+QList<PendingResult> PluginRuntime::pendingResults() const
+{
+    return d->store.items();
+}
+
+Result<void> PluginRuntime::approve(const QString &pendingId)
+{
+    return d->approve(pendingId, std::nullopt);
+}
+
+Result<void> PluginRuntime::approveEdited(const QString &pendingId, const json &editedResult)
+{
+    return d->approve(pendingId, editedResult);
+}
+
+Result<void> PluginRuntime::discard(const QString &pendingId)
+{
+    auto taken = d->store.take(pendingId);
+    if (!taken)
+        return taken.error();
+    d->pendingApiKeys.remove(pendingId);
+    d->status.pending = int(d->store.items().size());
+    d->log(logging::Level::Info, QStringLiteral("runtime"),
+           QStringLiteral("held result %1 discarded").arg(pendingId), taken->session);
+    Q_EMIT pendingChanged();
+    d->statusTouched();
+    return {};
+}
+
+Result<void> PluginRuntime::setPendingApiKey(const QString &pendingId, const QString &apiKey)
+{
+    if (!d->store.find(pendingId))
+        return makeError(QStringLiteral("no pending result with id %1").arg(pendingId));
+    if (apiKey.isEmpty())
+        return makeError(QStringLiteral("the apiKey is empty"));
+    d->rememberApiKey(apiKey);
+    d->pendingApiKeys.insert(pendingId, apiKey);
+    return {};
+}
+
+bool PluginRuntime::pendingHasApiKey(const QString &pendingId) const
+{
+    return d->pendingApiKeys.contains(pendingId);
+}
+
+socketio::Client *PluginRuntime::socketClient() const
+{
+    return d->client;
+}
+
+rest::RestClient *PluginRuntime::restClient() const
+{
+    return d->rest;
+}
+
+} // namespace ango::runtime

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "callbacks/callback.h"
+#include "logging/logentry.h"
+#include "runtime/pendingstore.h"
+#include "runtime/runtimetypes.h"
+
+#include <QList>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace ango::socketio {
+class Client;
+}
+namespace ango::rest {
+class RestClient;
+}
+
+// The C++ counterpart of the SDK's ModelPlugin + run(): joins /plugin on the hub, sends
+// heartbeats, turns `plugin` events into callback runs (interactive runs concurrently up to a
+// limit, workflow runs FIFO per task), delivers results (`response` event or REST annotate),
+// forwards the plugin logger to the `log` event and the local log, and optionally holds results
+// for review. Transport trouble never ends it: it reconnects and says so in status().
+// Everything runs on the owner's thread.
+namespace ango::runtime {
+
+class PluginRuntime final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PluginRuntime)
+
+public:
+    using LocalDone = std::function<void(LocalRunResult)>;
+
+    // The callback is not owned; it must outlive the runtime or be replaced with setCallback().
+    explicit PluginRuntime(RuntimeOptions options, callbacks::Callback *callback = nullptr,
+                           QObject *parent = nullptr);
+    ~PluginRuntime() override;
+
+    const RuntimeOptions &options() const;
+    void setCallback(callbacks::Callback *callback);
+    callbacks::Callback *callback() const;
+    void setReviewPolicy(ReviewPolicy policy);
+    void setConcurrency(int interactive, int workflow);
+
+    // Loads the pending store and connects. Load problems are logged and kept in status().
+    void start();
+    // Graceful stop: new `plugin` events get an error answer, queued runs are answered "not run",
+    // running ones get up to `drainBound` to finish (then they are cancelled and answered with
+    // an error), then the connection closes and stopped() is emitted.
+    void stop(std::chrono::milliseconds drainBound = std::chrono::milliseconds{10000});
+    bool isStopped() const;
+
+    RuntimeStatus status() const;
+
+    // Runs a payload through the same path as a hub request (parse, callback, timeout,
+    // normalise, validate) without a hub: nothing is emitted or posted. `done` is called once,
+    // on this thread, unless the runtime is destroyed first. Returns the request id.
+    quint64 runLocal(const nlohmann::json &payload, LocalDone done);
+
+    // The review gate (policy Hold). Approving delivers the stored (or edited) result exactly
+    // once; a failed delivery puts it back with lastError set.
+    QList<PendingResult> pendingResults() const;
+    Result<void> approve(const QString &pendingId);
+    Result<void> approveEdited(const QString &pendingId, const nlohmann::json &editedResult);
+    Result<void> discard(const QString &pendingId);
+    // API keys are not written to disk: after a restart a held workflow result needs its key
+    // again before it can be approved.
+    Result<void> setPendingApiKey(const QString &pendingId, const QString &apiKey);
+    bool pendingHasApiKey(const QString &pendingId) const;
+
+    // For the GUI's traffic and request views.
+    socketio::Client *socketClient() const;
+    rest::RestClient *restClient() const;
+
+Q_SIGNALS:
+    // Every local log line (already redacted), plugin logger lines included.
+    void logged(const ango::logging::LogEntry &entry);
+    void requestProgressed(const ango::runtime::RequestEvent &event);
+    void statusChanged(const ango::runtime::RuntimeStatus &status);
+    void pendingChanged();
+    void stopped();
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace ango::runtime

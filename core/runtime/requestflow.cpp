@@ -1,0 +1,462 @@
+#include "runtime/pluginruntime_p.h"
+
+namespace ango::runtime {
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+void PluginRuntime::Private::onEvent(const socketio::Event &event)
+{
+    if (event.nsp != kNamespace)
+        return;
+    if (event.name != QLatin1String("plugin")) {
+        log(logging::Level::Debug, QStringLiteral("hub"),
+            QStringLiteral("ignored event \"%1\"").arg(event.name), {}, nullptr,
+            QStringLiteral("in"), event.name);
+        return;
+    }
+    const json payload = event.args.is_array() && !event.args.empty() ? event.args.front() : json();
+    accept(payload, false, {});
+}
+
+quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDone localDone)
+{
+    const quint64 id = ++nextRequestId;
+    ++status.received;
+    auto parsed = parsePluginRequest(payload);
+    DeliveryTarget target;
+    target.requestId = id;
+    target.local = local;
+    if (!parsed) {
+        stage(target, RequestStage::Received);
+        log(logging::Level::Error, QStringLiteral("runtime"), parsed.error().message, {}, nullptr,
+            QStringLiteral("in"), QStringLiteral("plugin"));
+        stage(target, RequestStage::Dropped, false, -1, parsed.error().message);
+        ++status.failed;
+        statusTouched();
+        if (localDone) {
+            LocalRunResult outcome;
+            outcome.requestId = id;
+            outcome.error = parsed.error().message;
+            localDone(std::move(outcome));
+        }
+        return id;
+    }
+    PluginRequest request = std::move(parsed.value());
+    rememberApiKey(request.apiKey);
+    target.session = request.session;
+    target.sessionValue = request.sessionValue;
+    target.workflow = request.workflow;
+    target.taskId = request.taskId;
+    target.orgId = request.orgId;
+    target.runBy = request.runBy;
+    stage(target, RequestStage::Received);
+
+    const QString what = request.workflow
+                             ? QStringLiteral("workflow run for task %1").arg(request.taskId)
+                             : QStringLiteral("interactive run");
+    log(logging::Level::Info, QStringLiteral("hub"),
+        QStringLiteral("%1 %2: project %3, asset %4")
+            .arg(local ? QStringLiteral("local") : QStringLiteral("plugin"), what,
+                 request.projectId.isEmpty() ? QStringLiteral("-") : request.projectId,
+                 request.assetId.isEmpty() ? QStringLiteral("-") : request.assetId),
+        request.session, nullptr, QStringLiteral("in"), QStringLiteral("plugin"));
+    if (options.minimumLogLevel <= logging::Level::Debug)
+        log(logging::Level::Debug, QStringLiteral("hub"), QStringLiteral("plugin payload"),
+            request.session, redactor.redact(payload), QStringLiteral("in"),
+            QStringLiteral("plugin"));
+
+    if (!local) {
+        if (sessionsInFlight.contains(request.session)) {
+            const QString message
+                = QStringLiteral("a second \"plugin\" event for session %1 arrived while the "
+                                 "first is still running; it is ignored")
+                      .arg(request.session);
+            log(logging::Level::Warning, QStringLiteral("runtime"), message, request.session);
+            stage(target, RequestStage::Dropped, false, -1, message);
+            return id;
+        }
+    }
+
+    ActiveRequest entry;
+    entry.target = target;
+    entry.localDone = std::move(localDone);
+    entry.clock.start();
+    QStringList warnings = request.warnings;
+    if (request.workflow && !request.overwrite)
+        warnings << QStringLiteral(
+            "overwrite is false, but merging with the task's existing labels is not "
+            "supported yet: the annotation replaces them");
+    const QStringList errors = request.errors;
+    entry.request = std::move(request);
+    active.emplace(id, std::move(entry));
+    if (!local)
+        sessionsInFlight.insert(target.session, id);
+
+    for (const QString &warning : warnings)
+        pluginLog(target, callbacks::LogLevel::Warning, warning);
+    if (!errors.isEmpty()) {
+        fail(id, errors.join(QStringLiteral("; ")));
+        return id;
+    }
+    if (stopping) {
+        fail(id, QStringLiteral("the plugin is stopping and takes no new requests"));
+        return id;
+    }
+    if (local) {
+        // Local runs are the GUI's "try it" button: they do not wait behind hub traffic.
+        startRun(id);
+        return id;
+    }
+    queue.enqueue(QueuedRun{id, target.workflow, target.taskId});
+    stage(target, RequestStage::Queued);
+    pump();
+    statusTouched();
+    return id;
+}
+
+void PluginRuntime::Private::pump()
+{
+    while (auto run = queue.takeNext()) {
+        auto it = active.find(run->requestId);
+        if (it == active.end()) {
+            queue.finish(run->requestId);
+            continue;
+        }
+        it->second.holdsSlot = true;
+        startRun(run->requestId);
+    }
+    statusTouched();
+}
+
+void PluginRuntime::Private::startRun(quint64 id)
+{
+    auto it = active.find(id);
+    if (it == active.end())
+        return;
+    ActiveRequest &entry = it->second;
+    if (!callback) {
+        fail(id, QStringLiteral("no callback is configured"));
+        return;
+    }
+    const quint64 callId = ++nextCallId;
+    entry.callId = callId;
+    entry.clock.restart();
+    if (options.requestTimeout.count() > 0) {
+        entry.timeout = new QTimer(q);
+        entry.timeout->setSingleShot(true);
+        QObject::connect(entry.timeout, &QTimer::timeout, q, [this, id] { onTimeout(id); });
+        entry.timeout->start(options.requestTimeout);
+    }
+    ++status.running;
+    stage(entry.target, RequestStage::CallbackStarted);
+
+    callbacks::Call call;
+    call.id = callId;
+    call.request = entry.request.payload;
+    const DeliveryTarget target = entry.target;
+    QPointer<PluginRuntime> guard(q);
+    call.log = [this, guard, target](callbacks::LogLevel level, const QString &message) {
+        if (guard)
+            pluginLog(target, level, message);
+    };
+    // `done` may run before invoke() returns; `entry` must not be used after this call.
+    callback->invoke(std::move(call), [this, guard, id, callId](Result<json> result) {
+        if (guard)
+            onCallbackDone(id, callId, std::move(result));
+    });
+}
+
+void PluginRuntime::Private::onCallbackDone(quint64 id, quint64 callId, Result<json> result)
+{
+    auto it = active.find(id);
+    if (it == active.end() || it->second.callId != callId) {
+        log(logging::Level::Debug, QStringLiteral("runtime"),
+            QStringLiteral(
+                "a late callback result for request %1 was ignored (it had timed out or was "
+                "cancelled)")
+                .arg(id));
+        return;
+    }
+    ActiveRequest &entry = it->second;
+    entry.callId = 0;
+    if (entry.timeout) {
+        entry.timeout->deleteLater();
+        entry.timeout = nullptr;
+    }
+    --status.running;
+    entry.callbackMs = entry.clock.elapsed();
+    stage(entry.target, RequestStage::CallbackFinished, result.ok(), entry.callbackMs,
+          result.ok() ? QString() : result.error().message);
+    // Interactive slots free up once the callback is done; a workflow slot stays taken until the
+    // annotation is posted, so the next run of the same task cannot overtake it.
+    if (!entry.target.workflow)
+        releaseSlot(entry);
+    if (!result) {
+        fail(id, QStringLiteral("the callback failed: %1").arg(result.error().message));
+    } else {
+        onResult(entry, std::move(result.value()));
+    }
+    pump();
+}
+
+void PluginRuntime::Private::onTimeout(quint64 id)
+{
+    auto it = active.find(id);
+    if (it == active.end() || it->second.callId == 0)
+        return;
+    ActiveRequest &entry = it->second;
+    const quint64 callId = entry.callId;
+    entry.callId = 0;
+    entry.timeout->deleteLater();
+    entry.timeout = nullptr;
+    --status.running;
+    stage(entry.target, RequestStage::CallbackFinished, false, entry.clock.elapsed(),
+          QStringLiteral("timeout"));
+    if (callback)
+        callback->cancel(callId);
+    fail(id, QStringLiteral("the callback did not finish within %1 s (request timeout)")
+                 .arg(seconds(options.requestTimeout)));
+    pump();
+}
+
+void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
+{
+    const quint64 id = entry.target.requestId;
+    if (result.is_null()) {
+        fail(id, QStringLiteral("the callback returned no result (null)"));
+        return;
+    }
+    auto answer = annotation::normalize(result);
+    if (!answer) {
+        fail(id, QStringLiteral("the callback returned an invalid result: %1")
+                     .arg(answer.error().message));
+        return;
+    }
+    const auto problems = annotation::validate(
+        *answer, annotation::ValidationContext{entry.request.categorySchema, {}});
+    int logged = 0;
+    for (const auto &problem : problems) {
+        if (logged++ == kMaxProblemsLogged) {
+            log(logging::Level::Warning, QStringLiteral("runtime"),
+                QStringLiteral("... and %1 more problems in the result")
+                    .arg(problems.size() - kMaxProblemsLogged),
+                entry.target.session);
+            break;
+        }
+        log(problem.severity == annotation::Severity::Error ? logging::Level::Error
+                                                            : logging::Level::Warning,
+            QStringLiteral("runtime"),
+            QStringLiteral("result problem at %1: %2")
+                .arg(QString::fromStdString(problem.path), problem.message),
+            entry.target.session);
+    }
+    stage(entry.target, RequestStage::Validated, true, -1, QString::number(problems.size()));
+
+    if (entry.target.local) {
+        LocalRunResult outcome;
+        outcome.requestId = id;
+        outcome.result = std::move(result);
+        outcome.answer = std::move(answer.value());
+        outcome.problems = problems;
+        outcome.durationMs = entry.callbackMs;
+        auto done = std::move(entry.localDone);
+        stage(entry.target, RequestStage::Delivered, true, entry.clock.elapsed(),
+              QStringLiteral("local"));
+        ++status.delivered;
+        finish(id);
+        if (done)
+            done(std::move(outcome));
+        return;
+    }
+    if (options.review == ReviewPolicy::Hold) {
+        hold(entry, std::move(result), problems);
+        return;
+    }
+    deliver(id, std::move(result), *answer);
+}
+
+void PluginRuntime::Private::deliver(quint64 id, json result, const annotation::Answer &answer)
+{
+    auto it = active.find(id);
+    if (it == active.end())
+        return;
+    ActiveRequest &entry = it->second;
+    if (!entry.target.workflow) {
+        if (auto sent = emitResponse(entry.target, result); !sent) {
+            fail(id,
+                 QStringLiteral("the response could not be sent: %1").arg(sent.error().message));
+            return;
+        }
+        stage(entry.target, RequestStage::Delivered, true, entry.clock.elapsed(),
+              QStringLiteral("response"));
+        ++status.delivered;
+        finish(id);
+        return;
+    }
+    entry.delivering = true;
+    QPointer<PluginRuntime> guard(q);
+    annotate(entry.target, entry.request.apiKey, answer, [this, guard, id](Result<void> posted) {
+        if (!guard)
+            return;
+        auto it = active.find(id);
+        if (it == active.end())
+            return; // abandoned at shutdown
+        it->second.delivering = false;
+        if (!posted) {
+            fail(id, QStringLiteral("the annotation could not be posted: %1")
+                         .arg(posted.error().message));
+        } else {
+            stage(it->second.target, RequestStage::Delivered, true, it->second.clock.elapsed(),
+                  QStringLiteral("annotate"));
+            ++status.delivered;
+            finish(id);
+        }
+        pump();
+    });
+}
+
+void PluginRuntime::Private::fail(quint64 id, const QString &message)
+{
+    auto it = active.find(id);
+    if (it == active.end())
+        return;
+    ActiveRequest &entry = it->second;
+    const QString text = redactor.redact(message);
+    ++status.failed;
+    if (entry.target.local) {
+        LocalRunResult outcome;
+        outcome.requestId = id;
+        outcome.error = text;
+        outcome.durationMs = entry.callbackMs;
+        auto done = std::move(entry.localDone);
+        log(logging::Level::Error, QStringLiteral("runtime"), text, entry.target.session);
+        stage(entry.target, RequestStage::Failed, false, entry.clock.elapsed(), text);
+        finish(id);
+        if (done)
+            done(std::move(outcome));
+        return;
+    }
+    // The plugin logger tells the hub user why (in every path, workflow included); an
+    // interactive run also gets the error response the newest SDK sends, with the reason.
+    pluginLog(entry.target, callbacks::LogLevel::Error, text);
+    if (!entry.target.workflow)
+        emitError(entry.target, text);
+    stage(entry.target, RequestStage::Failed, false, entry.clock.elapsed(), text);
+    finish(id);
+}
+
+void PluginRuntime::Private::releaseSlot(ActiveRequest &entry)
+{
+    if (entry.holdsSlot) {
+        entry.holdsSlot = false;
+        queue.finish(entry.target.requestId);
+    }
+}
+
+void PluginRuntime::Private::finish(quint64 id)
+{
+    auto it = active.find(id);
+    if (it == active.end())
+        return;
+    ActiveRequest &entry = it->second;
+    if (entry.timeout)
+        entry.timeout->deleteLater();
+    if (entry.callId != 0)
+        --status.running;
+    releaseSlot(entry);
+    if (!entry.target.local) {
+        const auto session = sessionsInFlight.constFind(entry.target.session);
+        if (session != sessionsInFlight.constEnd() && *session == id)
+            sessionsInFlight.erase(session);
+    }
+    active.erase(it);
+    statusTouched();
+    if (stopping)
+        checkDrained();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery
+
+Result<void> PluginRuntime::Private::send(const QString &event, const json &payload,
+                                          const QString &session)
+{
+    if (!outbox.empty() && client->isNamespaceConnected(kNamespace))
+        flushOutbox();
+    if (outbox.empty()) {
+        auto sent = client->emitEvent(kNamespace, event, json::array({payload}));
+        if (sent || client->isNamespaceConnected(kNamespace) || !started)
+            return sent;
+    }
+    if (int(outbox.size()) >= kMaxOutbox)
+        return makeError(
+            QStringLiteral("the hub has been unreachable for too long: %1 events wait already")
+                .arg(outbox.size()));
+    outbox.push_back(OutboxEntry{event, payload, session});
+    return {};
+}
+
+void PluginRuntime::Private::flushOutbox()
+{
+    while (!outbox.empty() && client->isNamespaceConnected(kNamespace)) {
+        OutboxEntry entry = std::move(outbox.front());
+        outbox.pop_front();
+        if (auto sent = client->emitEvent(kNamespace, entry.event, json::array({entry.payload}));
+            !sent)
+            log(logging::Level::Error, QStringLiteral("hub"),
+                QStringLiteral("a held-back \"%1\" event could not be sent: %2")
+                    .arg(entry.event, sent.error().message),
+                entry.session);
+    }
+}
+
+Result<void> PluginRuntime::Private::emitResponse(const DeliveryTarget &target, const json &result)
+{
+    const json payload = {{"response", result}, {"session", target.sessionValue}};
+    auto sent = send(QStringLiteral("response"), payload, target.session);
+    if (sent)
+        log(logging::Level::Info, QStringLiteral("hub"),
+            client->isNamespaceConnected(kNamespace)
+                ? QStringLiteral("response")
+                : QStringLiteral("response (queued until the hub is back)"),
+            target.session, nullptr, QStringLiteral("out"), QStringLiteral("response"));
+    return sent;
+}
+
+void PluginRuntime::Private::emitError(const DeliveryTarget &target, const QString &message)
+{
+    const json payload
+        = {{"error", true}, {"session", target.sessionValue}, {"message", message.toStdString()}};
+    if (auto sent = send(QStringLiteral("response"), payload, target.session); !sent)
+        log(logging::Level::Error, QStringLiteral("hub"),
+            QStringLiteral("the error response could not be sent: %1").arg(sent.error().message),
+            target.session);
+    else
+        log(logging::Level::Info, QStringLiteral("hub"), QStringLiteral("error response"),
+            target.session, nullptr, QStringLiteral("out"), QStringLiteral("response"));
+}
+
+void PluginRuntime::Private::annotate(const DeliveryTarget &target, const QString &apiKey,
+                                      const annotation::Answer &answer,
+                                      std::function<void(Result<void>)> done)
+{
+    const QString session = target.session;
+    const QString taskId = target.taskId;
+    QPointer<PluginRuntime> guard(q);
+    rest->annotate(
+        apiKey, taskId, answer.toJson(), [this, guard, session, taskId, done](Result<json> reply) {
+            if (!guard)
+                return;
+            if (!reply) {
+                done(Error{redactor.redact(reply.error().message), reply.error().status});
+                return;
+            }
+            log(logging::Level::Info, QStringLiteral("rest"),
+                QStringLiteral("task %1 annotated").arg(taskId), session, nullptr,
+                QStringLiteral("out"), QStringLiteral("POST"));
+            done({});
+        });
+}
+
+} // namespace ango::runtime

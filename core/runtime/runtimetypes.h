@@ -1,0 +1,103 @@
+#pragma once
+
+#include "annotation/annotation.h"
+#include "logging/logentry.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+// Value types of the plugin runtime's API: options, status and per-request progress.
+namespace ango::runtime {
+
+enum class ReviewPolicy { Auto, Hold };
+
+struct RuntimeOptions
+{
+    QString pluginId;
+    QString secret;
+    QUrl hubUrl{QStringLiteral("https://plugin.imerit.ango.ai")};
+    QUrl apiHost{QStringLiteral("https://imeritapi.ango.ai")};
+    std::chrono::milliseconds heartbeatInterval{60000};
+    int interactiveConcurrency = 4;
+    int workflowConcurrency = 1; // the SDK's behaviour; above 1 keeps the order per task
+    std::chrono::milliseconds requestTimeout{120000};
+    ReviewPolicy review = ReviewPolicy::Auto;
+    QString pendingStorePath; // empty: held results live in memory only
+    // Transport reconnection (after a lost connection) and re-joining /plugin after the hub
+    // refused or dropped the namespace.
+    std::chrono::milliseconds reconnectDelay{1000};
+    std::chrono::milliseconds reconnectDelayMax{5000};
+    bool verifyTls = true;
+    // Log entries below this level are not even built (the runner's LOGLEVEL); the GUI keeps all.
+    logging::Level minimumLogLevel = logging::Level::Debug;
+};
+
+enum class ConnectionState { Stopped, Connecting, Connected, Reconnecting, Stopping };
+
+struct RuntimeStatus
+{
+    ConnectionState state = ConnectionState::Stopped;
+    int reconnectAttempt = 0;
+    int reconnectInMs = -1;  // delay of the scheduled attempt; -1: none scheduled
+    QDateTime reconnectAt;   // when it fires (invalid: none)
+    QDateTime lastHeartbeat; // invalid: none sent yet
+    QDateTime connectedSince;
+    QString lastError;
+    int running = 0; // callbacks running
+    int queued = 0;  // waiting for a slot
+    int pending = 0; // held for review
+    quint64 received = 0;
+    quint64 delivered = 0;
+    quint64 failed = 0;
+};
+
+enum class RequestStage {
+    Received, // a `plugin` event (or a local run) arrived
+    Dropped,  // not answerable (malformed) or a duplicate of a session in flight
+    Queued,   // waiting for a concurrency slot
+    CallbackStarted,
+    CallbackFinished, // ok or not: see `ok`
+    Validated,        // the result was read and checked; detail = problem count
+    Held,             // waiting in the review gate; detail = pending id
+    Delivered,        // response emitted / annotate accepted / local result returned
+    Failed,           // an error response was sent (interactive) or logged (workflow)
+};
+
+struct RequestEvent
+{
+    quint64 requestId = 0;
+    QString session;
+    RequestStage stage = RequestStage::Received;
+    QDateTime time;
+    bool workflow = false;
+    bool local = false; // runLocal(), not from the hub
+    bool ok = true;
+    qint64 durationMs = -1; // callback duration at CallbackFinished, total at Delivered/Failed
+    QString detail;
+};
+
+struct LocalRunResult
+{
+    quint64 requestId = 0;
+    QString error;         // empty on success: why the run failed otherwise
+    nlohmann::json result; // the callback's result as returned (null when it failed)
+    std::optional<annotation::Answer> answer; // the result normalised
+    std::vector<annotation::Problem> problems;
+    qint64 durationMs = -1;
+};
+
+QString stageName(RequestStage stage);
+QString connectionStateName(ConnectionState state);
+
+} // namespace ango::runtime
+
+Q_DECLARE_METATYPE(ango::runtime::RuntimeStatus)
+Q_DECLARE_METATYPE(ango::runtime::RequestEvent)

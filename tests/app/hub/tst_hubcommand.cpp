@@ -1,0 +1,304 @@
+#include "callbacks/democallback.h"
+#include "peerprocess.h"
+#include "runtime/pluginruntime.h"
+#include "testpaths.h"
+
+#include "jsoncompare.h"
+#include <QCryptographicHash>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+#include <QTest>
+
+// `ango-console hub ... --once` as a child process, end to end: it prints LISTENING=HOST:PORT,
+// a real plugin connects (python-socketio in the SDK's style, or our own PluginRuntime), and
+// the result comes out on stdout with exit code 0; timeouts, refusals, plugin errors and bad
+// flags come out as exit codes 1 and 2 with a message on stderr.
+
+using namespace ango;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+
+namespace {
+
+const QString kPluginId = u"plugin-ci-7"_s;
+const QString kSecret = u"ci-secret-value-98765"_s;
+
+// The hub command, run and read.
+class HubProcess
+{
+public:
+    explicit HubProcess(const QStringList &arguments, const QString &secret = kSecret)
+    {
+        auto environment = QProcessEnvironment::systemEnvironment();
+        if (secret.isEmpty())
+            environment.remove(u"ANGO_PLUGIN_SECRET"_s);
+        else
+            environment.insert(u"ANGO_PLUGIN_SECRET"_s, secret);
+        process.setProcessEnvironment(environment);
+        QObject::connect(&process, &QProcess::readyReadStandardError, &process, [this] {
+            stderrText += QString::fromUtf8(process.readAllStandardError());
+        });
+        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process,
+                         [this] { stdoutBytes += process.readAllStandardOutput(); });
+        process.start(QStringLiteral(ANGO_HUB_CLI), QStringList{u"hub"_s} + arguments);
+    }
+
+    ~HubProcess()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+
+    // "127.0.0.1:PORT" from the LISTENING= line; empty until it is printed.
+    QString listening() const
+    {
+        static const QRegularExpression line(u"^LISTENING=(\\S+)$"_s,
+                                             QRegularExpression::MultilineOption);
+        return line.match(stderrText).captured(1);
+    }
+
+    bool finished() const { return process.state() == QProcess::NotRunning; }
+    int exitCode() const
+    {
+        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+
+    QProcess process;
+    QString stderrText;
+    QByteArray stdoutBytes;
+};
+
+} // namespace
+
+class tst_HubCommand : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_image;
+    QByteArray m_imageBytes;
+    QString m_mapping;
+
+    QStringList onceArguments(const QStringList &extra = {}) const
+    {
+        return QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--plugin-id"_s, kPluginId,
+                           u"--asset"_s,  m_image,          u"--mapping"_s,   m_mapping,
+                           u"--once"_s,   u"--timeout"_s,   u"30"_s}
+               + extra;
+    }
+
+    std::unique_ptr<test::PeerProcess> startPythonPlugin(const QString &address,
+                                                         const QString &secret = kSecret)
+    {
+        const QString host = u"http://"_s + address;
+        auto plugin = std::make_unique<test::PeerProcess>(
+            u"/usr/bin/python3"_s,
+            QStringList{test::sourcePath(u"tests/peers/python/plugin_client.py"_s)},
+            QMap<QString, QString>{{u"ANGO_HOST"_s, host},
+                                   {u"ANGO_API_HOST"_s, host},
+                                   {u"ANGO_PLUGIN_ID"_s, kPluginId},
+                                   {u"ANGO_PLUGIN_SECRET"_s, secret}});
+        plugin->start();
+        return plugin;
+    }
+
+    static json stdoutJson(const HubProcess &hub)
+    {
+        return json::parse(hub.stdoutBytes.toStdString(), nullptr, false);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_image = m_dir.filePath(u"truck.png"_s);
+        m_imageBytes = QByteArray("\x89PNG\r\n\x1a\n") + QByteArray(1500, 't');
+        QFile image(m_image);
+        QVERIFY(image.open(QIODevice::WriteOnly));
+        image.write(m_imageBytes);
+        image.close();
+        m_mapping = m_dir.filePath(u"mapping.json"_s);
+        QFile mapping(m_mapping);
+        QVERIFY(mapping.open(QIODevice::WriteOnly));
+        mapping.write(R"([{"schemaId":"schema-truck","modelClass":"truck"}])");
+    }
+
+    void onceInteractivePrintsTheResponse()
+    {
+        HubProcess hub(onceArguments({u"--config"_s, uR"({"threshold": 0.5})"_s}));
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        QVERIFY2(hub.stderrText.contains(u"start the plugin with: ANGO_HOST=http://"_s
+                                         + hub.listening()),
+                 qPrintable(hub.stderrText));
+        auto plugin = startPythonPlugin(hub.listening());
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + plugin->diagnostics()), 30000);
+        QVERIFY2(hub.exitCode() == 0, qPrintable(hub.stderrText + plugin->diagnostics()));
+
+        const json result = stdoutJson(hub);
+        QVERIFY2(result.is_object(), hub.stdoutBytes.constData());
+        JSON_COMPARE(result["objects"][0]["schemaId"], json("schema-truck"));
+        JSON_COMPARE(result["externalId"], json("truck.png"));
+        JSON_COMPARE(result["config"], json({{"threshold", 0.5}}));
+        JSON_COMPARE(result["assetSha256"],
+                     json(QCryptographicHash::hash(m_imageBytes, QCryptographicHash::Sha256)
+                              .toHex()
+                              .toStdString()));
+        QCOMPARE(hub.stdoutBytes.count('\n'), 1); // one JSON line and nothing else
+        QVERIFY(!hub.stderrText.contains(kSecret));
+    }
+
+    void onceWorkflowPrintsTheAnnotateBody()
+    {
+        HubProcess hub(onceArguments({u"--workflow"_s}));
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        auto plugin = startPythonPlugin(hub.listening());
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + plugin->diagnostics()), 30000);
+        QVERIFY2(hub.exitCode() == 0, qPrintable(hub.stderrText + plugin->diagnostics()));
+        const json body = stdoutJson(hub);
+        JSON_COMPARE(body["answer"]["objects"][0]["schemaId"], json("schema-truck"));
+        JSON_COMPARE(body["duration"], json(0));
+        QVERIFY2(hub.stderrText.contains(u"POST /v2/annotate/task-"_s), qPrintable(hub.stderrText));
+    }
+
+    void onceWithOurRuntime()
+    {
+        for (const bool workflow : {false, true}) {
+            HubProcess hub(onceArguments(workflow ? QStringList{u"--workflow"_s} : QStringList{}));
+            QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText),
+                                      10000);
+            runtime::RuntimeOptions options;
+            options.pluginId = kPluginId;
+            options.secret = kSecret;
+            options.hubUrl = QUrl(u"http://"_s + hub.listening());
+            options.apiHost = options.hubUrl;
+            callbacks::DemoCallback demo;
+            runtime::PluginRuntime pluginRuntime(options, &demo);
+            pluginRuntime.start();
+            QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(), qPrintable(hub.stderrText), 30000);
+            QVERIFY2(hub.exitCode() == 0, qPrintable(hub.stderrText));
+            const json expected = callbacks::DemoCallback::sampleResult(
+                json::array({{{"schemaId", "schema-truck"}}}));
+            const json printed = stdoutJson(hub);
+            JSON_COMPARE(workflow ? printed["answer"] : printed, expected);
+        }
+    }
+
+    void onceWithTheConsoleRunner()
+    {
+#ifndef ANGO_CONSOLE
+        QSKIP("ango-console is not built (ANGO_BUILD_APP=OFF)");
+#else
+        HubProcess hub(onceArguments({u"--workflow"_s}));
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        const QString host = u"http://"_s + hub.listening();
+        auto runner = std::make_unique<test::PeerProcess>(
+            QStringLiteral(ANGO_CONSOLE),
+            QStringList{u"run"_s, u"--plugin-id"_s, kPluginId, u"--host"_s, host, u"--api-host"_s,
+                        host, u"--callback"_s, u"demo"_s, u"--pending-store"_s,
+                        m_dir.filePath(u"pending.json"_s)},
+            QMap<QString, QString>{{u"ANGO_PLUGIN_SECRET"_s, kSecret},
+                                   {u"QT_QPA_PLATFORM"_s, u"offscreen"_s}});
+        runner->start();
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + runner->diagnostics()), 30000);
+        QVERIFY2(hub.exitCode() == 0, qPrintable(hub.stderrText + runner->diagnostics()));
+        const json expected
+            = callbacks::DemoCallback::sampleResult(json::array({{{"schemaId", "schema-truck"}}}));
+        JSON_COMPARE(stdoutJson(hub)["answer"], expected);
+#endif
+    }
+
+    void timeoutExitsOne()
+    {
+        HubProcess hub(QStringList{u"--plugin-id"_s, kPluginId, u"--asset"_s, m_image, u"--once"_s,
+                                   u"--timeout"_s, u"0.5"_s});
+        QTRY_VERIFY_WITH_TIMEOUT(hub.finished(), 10000);
+        QCOMPARE(hub.exitCode(), 1);
+        QVERIFY2(
+            hub.stderrText.contains(u"timed out after 0.5 s: plugin plugin-ci-7 never connected"_s),
+            qPrintable(hub.stderrText));
+        QVERIFY(hub.stdoutBytes.isEmpty());
+    }
+
+    void pluginErrorExitsOne()
+    {
+        HubProcess hub(onceArguments({u"--config"_s, uR"({"fail": "weights missing"})"_s}));
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        auto plugin = startPythonPlugin(hub.listening());
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + plugin->diagnostics()), 30000);
+        QCOMPARE(hub.exitCode(), 1);
+        QVERIFY2(hub.stderrText.contains(u"the run failed: the plugin reported an error"_s),
+                 qPrintable(hub.stderrText));
+        QVERIFY2(hub.stderrText.contains(u"weights missing"_s),
+                 qPrintable(hub.stderrText)); // its log line
+        QVERIFY(hub.stdoutBytes.isEmpty());
+    }
+
+    void wrongSecretExitsOne()
+    {
+        HubProcess hub(onceArguments());
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        auto plugin = startPythonPlugin(hub.listening(), u"a-wrong-secret"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + plugin->diagnostics()), 30000);
+        QCOMPARE(hub.exitCode(), 1);
+        QVERIFY2(hub.stderrText.contains(u"plugin plugin-ci-7 was refused: wrong secret"_s),
+                 qPrintable(hub.stderrText));
+        QVERIFY(!hub.stderrText.contains(u"a-wrong-secret"_s));
+    }
+
+    void badFlagsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown flag") << QStringList{u"--plugin-id"_s, u"p"_s,      u"--asset"_s,
+                                                     m_image,          u"--once"_s, u"--fast"_s}
+                                      << kSecret << u"unknown flag --fast"_s;
+        QTest::newRow("no secret")
+            << QStringList{u"--plugin-id"_s, u"p"_s, u"--asset"_s, m_image, u"--once"_s}
+            << QString() << u"ANGO_PLUGIN_SECRET is not set"_s;
+        QTest::newRow("bad config")
+            << QStringList{u"--plugin-id"_s, u"p"_s,        u"--asset"_s, m_image,
+                           u"--once"_s,      u"--config"_s, u"nope"_s}
+            << kSecret << u"--config is not valid JSON"_s;
+    }
+
+    void badFlagsExitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, secret);
+        QFETCH(QString, message);
+        HubProcess hub(arguments, secret);
+        QTRY_VERIFY_WITH_TIMEOUT(hub.finished(), 10000);
+        QCOMPARE(hub.exitCode(), 2);
+        QVERIFY2(hub.stderrText.contains(u"ango-console hub: "_s + message),
+                 qPrintable(hub.stderrText));
+    }
+
+    void listenFailureExitsOne()
+    {
+        // A port already taken by another hub.
+        HubProcess first(onceArguments());
+        QTRY_VERIFY2_WITH_TIMEOUT(!first.listening().isEmpty(), qPrintable(first.stderrText),
+                                  10000);
+        HubProcess second(QStringList{u"--listen"_s, first.listening(), u"--plugin-id"_s, kPluginId,
+                                      u"--asset"_s, m_image, u"--once"_s});
+        QTRY_VERIFY_WITH_TIMEOUT(second.finished(), 10000);
+        QCOMPARE(second.exitCode(), 1);
+        QVERIFY2(second.stderrText.contains(u"cannot listen on"_s), qPrintable(second.stderrText));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_HubCommand)
+#include "tst_hubcommand.moc"
