@@ -57,13 +57,13 @@ void PluginRuntime::Private::pluginLog(const DeliveryTarget &target, callbacks::
     const QString text = redactor.redact(message);
     if (!target.local && client) {
         // The SDK's PluginLogger payload; sent in every path (the SDK loses it for workflow runs).
-        const json payload = {{"level", callbacks::levelName(level).toStdString()},
-                              {"organization", orNull(target.orgId)},
-                              {"pluginId", options.pluginId.toStdString()},
-                              {"runBy", orNull(target.runBy)},
-                              {"session", target.sessionValue},
-                              {"msg", text.toStdString()}};
-        if (auto sent = send(QStringLiteral("log"), payload, target.session); !sent)
+        json payload = {{"level", callbacks::levelName(level).toStdString()},
+                        {"organization", orNull(target.orgId)},
+                        {"pluginId", options.pluginId.toStdString()},
+                        {"runBy", orNull(target.runBy)},
+                        {"session", target.sessionValue},
+                        {"msg", text.toStdString()}};
+        if (auto sent = send(QStringLiteral("log"), std::move(payload), target.session); !sent)
             log(logging::Level::Warning, QStringLiteral("hub"),
                 QStringLiteral("a log event was not sent: %1").arg(sent.error().message),
                 target.session);
@@ -119,6 +119,11 @@ void PluginRuntime::Private::rememberApiKey(const QString &apiKey)
 void PluginRuntime::Private::stage(const DeliveryTarget &target, RequestStage stage, bool ok,
                                    qint64 durationMs, const QString &detail)
 {
+    // The headless runner listens to none of this; skip building the events then.
+    static const QMetaMethod progressed
+        = QMetaMethod::fromSignal(&PluginRuntime::requestProgressed);
+    if (!q->isSignalConnected(progressed))
+        return;
     RequestEvent event;
     event.requestId = target.requestId;
     event.session = target.session;

@@ -21,6 +21,8 @@ void PluginRuntime::Private::createClients()
                      [this](socketio::Client::State state) { onStateChanged(state); });
     QObject::connect(
         client, &socketio::Client::reconnectScheduled, q, [this](int attempt, int delayMs) {
+            if (stopping)
+                return;
             status.reconnectAttempt = attempt;
             status.reconnectInMs = delayMs;
             status.reconnectAt = QDateTime::currentDateTimeUtc().addMSecs(delayMs);
@@ -57,8 +59,8 @@ void PluginRuntime::Private::createClients()
                          }
                      });
     QObject::connect(client, &socketio::Client::disconnected, q, [this](const QString &reason) {
-        if (stopping && reason.startsWith(QLatin1String("io client disconnect")))
-            return;
+        if (stopping)
+            return; // expected, or irrelevant now
         status.lastError = status.connectedSince.isValid() || everConnected
                                ? QStringLiteral("connection lost: %1").arg(reason)
                                : QStringLiteral("cannot reach the hub at %1: %2")
@@ -133,19 +135,16 @@ void PluginRuntime::Private::createClients()
         }
         finalizeStop();
     });
+    monotonic.start();
+    deadlineTimer.setSingleShot(true);
+    deadlineTimer.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&deadlineTimer, &QTimer::timeout, q, [this] { onDeadlineTimer(); });
     statusTimer.setSingleShot(true);
     statusTimer.setInterval(kStatusCoalesce);
     QObject::connect(&statusTimer, &QTimer::timeout, q,
                      [this] { Q_EMIT q->statusChanged(q->status()); });
     closeTimer.setSingleShot(true);
-    QObject::connect(&closeTimer, &QTimer::timeout, q, [this] {
-        if (stopped)
-            return;
-        stopped = true;
-        status.state = ConnectionState::Stopped;
-        statusTouched();
-        Q_EMIT q->stopped();
-    });
+    QObject::connect(&closeTimer, &QTimer::timeout, q, [this] { markStopped(); });
 }
 
 void PluginRuntime::Private::onStateChanged(socketio::Client::State state)
@@ -155,11 +154,7 @@ void PluginRuntime::Private::onStateChanged(socketio::Client::State state)
         status.state = stopping ? ConnectionState::Stopping : ConnectionState::Reconnecting;
         if (stopping && closeTimer.isActive()) {
             closeTimer.stop();
-            stopped = true;
-            status.state = ConnectionState::Stopped;
-            statusTouched();
-            // Queued, so a caller of stop() that reacts to stopped() is not re-entered.
-            QTimer::singleShot(0, q, [this] { Q_EMIT q->stopped(); });
+            markStopped();
             return;
         }
         break;
@@ -276,7 +271,6 @@ void PluginRuntime::Private::finalizeStop()
             QStringLiteral(
                 "%1 events for the hub were never sent: it did not come back before the stop")
                 .arg(outbox.size()));
-    log(logging::Level::Info, QStringLiteral("runtime"), QStringLiteral("stopped"));
     if (client && client->state() != socketio::Client::State::Disconnected) {
         // The socket.io server dispatches events on the next tick and drops those that arrive
         // in the same read as a namespace DISCONNECT: the last responses would be lost if we
@@ -285,9 +279,18 @@ void PluginRuntime::Private::finalizeStop()
         QTimer::singleShot(kCloseLinger, q, [this] { client->close(); });
         return;
     }
+    markStopped();
+}
+
+void PluginRuntime::Private::markStopped()
+{
+    if (stopped)
+        return;
     stopped = true;
     status.state = ConnectionState::Stopped;
+    log(logging::Level::Info, QStringLiteral("runtime"), QStringLiteral("stopped"));
     statusTouched();
+    // Queued, so a caller of stop() that reacts to stopped() is not re-entered.
     QTimer::singleShot(0, q, [this] { Q_EMIT q->stopped(); });
 }
 

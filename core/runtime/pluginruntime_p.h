@@ -18,6 +18,7 @@
 
 #include <deque>
 #include <map>
+#include <optional>
 
 namespace ango::runtime {
 
@@ -63,7 +64,9 @@ struct ActiveRequest
     PluginRuntime::LocalDone localDone;
     QElapsedTimer clock;
     quint64 callId = 0; // the running callback call; 0 when none
-    QTimer *timeout = nullptr;
+    // Its entry in Private::deadlines while the callback runs (one timer for all requests: a
+    // QTimer each costs an allocation and a posted deletion per request).
+    std::optional<std::multimap<qint64, quint64>::iterator> deadline;
     bool holdsSlot = false;
     bool delivering = false;
     qint64 callbackMs = -1;
@@ -95,6 +98,9 @@ public:
     void startRun(quint64 id);
     void onCallbackDone(quint64 id, quint64 callId, Result<json> result);
     void onTimeout(quint64 id);
+    void armDeadline(ActiveRequest &entry);
+    void clearDeadline(ActiveRequest &entry);
+    void onDeadlineTimer();
     void onResult(ActiveRequest &active, json result);
     void deliver(quint64 id, json result, const annotation::Answer &answer);
     void fail(quint64 id, const QString &message);
@@ -102,9 +108,9 @@ public:
     void releaseSlot(ActiveRequest &active);
 
     // Delivery shared by live runs and approved pending results
-    Result<void> send(const QString &event, const json &payload, const QString &session);
+    Result<void> send(const QString &event, json payload, const QString &session);
     void flushOutbox();
-    Result<void> emitResponse(const DeliveryTarget &target, const json &result);
+    Result<void> emitResponse(const DeliveryTarget &target, json result);
     void emitError(const DeliveryTarget &target, const QString &message);
     void annotate(const DeliveryTarget &target, const QString &apiKey,
                   const annotation::Answer &answer, std::function<void(Result<void>)> done);
@@ -117,6 +123,8 @@ public:
     void log(logging::Level level, const QString &category, const QString &message,
              const QString &session = {}, json detail = nullptr, const QString &direction = {},
              const QString &kind = {});
+    // Hot paths skip building messages nobody will see (the runner's LOGLEVEL).
+    bool wants(logging::Level level) const { return level >= options.minimumLogLevel; }
     void pluginLog(const DeliveryTarget &target, callbacks::LogLevel level, const QString &message);
     void rememberApiKey(const QString &apiKey);
     void watchCallback();
@@ -127,6 +135,7 @@ public:
     void statusTouched();
     void checkDrained();
     void finalizeStop();
+    void markStopped();
 
     PluginRuntime *q;
     RuntimeOptions options;
@@ -140,6 +149,9 @@ public:
     QTimer drainTimer;
     QTimer statusTimer;
     QTimer closeTimer;
+    QTimer deadlineTimer;
+    QElapsedTimer monotonic;
+    std::multimap<qint64, quint64> deadlines; // ms on `monotonic` → request id
     int rejoinAttempt = 0;
 
     DispatchQueue queue;

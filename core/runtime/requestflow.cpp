@@ -52,16 +52,18 @@ quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDon
     target.runBy = request.runBy;
     stage(target, RequestStage::Received);
 
-    const QString what = request.workflow
-                             ? QStringLiteral("workflow run for task %1").arg(request.taskId)
-                             : QStringLiteral("interactive run");
-    log(logging::Level::Info, QStringLiteral("hub"),
-        QStringLiteral("%1 %2: project %3, asset %4")
-            .arg(local ? QStringLiteral("local") : QStringLiteral("plugin"), what,
-                 request.projectId.isEmpty() ? QStringLiteral("-") : request.projectId,
-                 request.assetId.isEmpty() ? QStringLiteral("-") : request.assetId),
-        request.session, nullptr, QStringLiteral("in"), QStringLiteral("plugin"));
-    if (options.minimumLogLevel <= logging::Level::Debug)
+    if (wants(logging::Level::Info)) {
+        const QString what = request.workflow
+                                 ? QStringLiteral("workflow run for task %1").arg(request.taskId)
+                                 : QStringLiteral("interactive run");
+        log(logging::Level::Info, QStringLiteral("hub"),
+            QStringLiteral("%1 %2: project %3, asset %4")
+                .arg(local ? QStringLiteral("local") : QStringLiteral("plugin"), what,
+                     request.projectId.isEmpty() ? QStringLiteral("-") : request.projectId,
+                     request.assetId.isEmpty() ? QStringLiteral("-") : request.assetId),
+            request.session, nullptr, QStringLiteral("in"), QStringLiteral("plugin"));
+    }
+    if (wants(logging::Level::Debug))
         log(logging::Level::Debug, QStringLiteral("hub"), QStringLiteral("plugin payload"),
             request.session, redactor.redact(payload), QStringLiteral("in"),
             QStringLiteral("plugin"));
@@ -142,18 +144,17 @@ void PluginRuntime::Private::startRun(quint64 id)
     const quint64 callId = ++nextCallId;
     entry.callId = callId;
     entry.clock.restart();
-    if (options.requestTimeout.count() > 0) {
-        entry.timeout = new QTimer(q);
-        entry.timeout->setSingleShot(true);
-        QObject::connect(entry.timeout, &QTimer::timeout, q, [this, id] { onTimeout(id); });
-        entry.timeout->start(options.requestTimeout);
-    }
+    armDeadline(entry);
     ++status.running;
     stage(entry.target, RequestStage::CallbackStarted);
 
     callbacks::Call call;
     call.id = callId;
-    call.request = entry.request.payload;
+    // Held results show their request, so only then is a copy kept.
+    if (options.review == ReviewPolicy::Hold || entry.target.local)
+        call.request = entry.request.payload;
+    else
+        call.request = std::move(entry.request.payload);
     const DeliveryTarget target = entry.target;
     QPointer<PluginRuntime> guard(q);
     call.log = [this, guard, target](callbacks::LogLevel level, const QString &message) {
@@ -180,10 +181,7 @@ void PluginRuntime::Private::onCallbackDone(quint64 id, quint64 callId, Result<j
     }
     ActiveRequest &entry = it->second;
     entry.callId = 0;
-    if (entry.timeout) {
-        entry.timeout->deleteLater();
-        entry.timeout = nullptr;
-    }
+    clearDeadline(entry);
     --status.running;
     entry.callbackMs = entry.clock.elapsed();
     stage(entry.target, RequestStage::CallbackFinished, result.ok(), entry.callbackMs,
@@ -208,8 +206,7 @@ void PluginRuntime::Private::onTimeout(quint64 id)
     ActiveRequest &entry = it->second;
     const quint64 callId = entry.callId;
     entry.callId = 0;
-    entry.timeout->deleteLater();
-    entry.timeout = nullptr;
+    clearDeadline(entry);
     --status.running;
     stage(entry.target, RequestStage::CallbackFinished, false, entry.clock.elapsed(),
           QStringLiteral("timeout"));
@@ -218,6 +215,43 @@ void PluginRuntime::Private::onTimeout(quint64 id)
     fail(id, QStringLiteral("the callback did not finish within %1 s (request timeout)")
                  .arg(seconds(options.requestTimeout)));
     pump();
+}
+
+void PluginRuntime::Private::armDeadline(ActiveRequest &entry)
+{
+    if (options.requestTimeout.count() <= 0)
+        return;
+    const qint64 at = monotonic.elapsed() + options.requestTimeout.count();
+    entry.deadline = deadlines.emplace(at, entry.target.requestId);
+    if (!deadlineTimer.isActive() || *entry.deadline == deadlines.begin())
+        deadlineTimer.start(std::max<qint64>(0, deadlines.begin()->first - monotonic.elapsed()));
+}
+
+void PluginRuntime::Private::clearDeadline(ActiveRequest &entry)
+{
+    if (!entry.deadline)
+        return;
+    deadlines.erase(*entry.deadline);
+    entry.deadline.reset();
+    // A timer armed for an earlier deadline fires, finds nothing due and re-arms: cheaper than
+    // restarting it on every completion.
+    if (deadlines.empty())
+        deadlineTimer.stop();
+}
+
+void PluginRuntime::Private::onDeadlineTimer()
+{
+    const qint64 now = monotonic.elapsed();
+    while (!deadlines.empty() && deadlines.begin()->first <= now) {
+        const quint64 id = deadlines.begin()->second;
+        if (auto it = active.find(id); it != active.end())
+            clearDeadline(it->second);
+        else
+            deadlines.erase(deadlines.begin());
+        onTimeout(id);
+    }
+    if (!deadlines.empty())
+        deadlineTimer.start(std::max<qint64>(0, deadlines.begin()->first - now));
 }
 
 void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
@@ -283,7 +317,7 @@ void PluginRuntime::Private::deliver(quint64 id, json result, const annotation::
         return;
     ActiveRequest &entry = it->second;
     if (!entry.target.workflow) {
-        if (auto sent = emitResponse(entry.target, result); !sent) {
+        if (auto sent = emitResponse(entry.target, std::move(result)); !sent) {
             fail(id,
                  QStringLiteral("the response could not be sent: %1").arg(sent.error().message));
             return;
@@ -360,8 +394,7 @@ void PluginRuntime::Private::finish(quint64 id)
     if (it == active.end())
         return;
     ActiveRequest &entry = it->second;
-    if (entry.timeout)
-        entry.timeout->deleteLater();
+    clearDeadline(entry);
     if (entry.callId != 0)
         --status.running;
     releaseSlot(entry);
@@ -379,21 +412,25 @@ void PluginRuntime::Private::finish(quint64 id)
 // ---------------------------------------------------------------------------------------------
 // Delivery
 
-Result<void> PluginRuntime::Private::send(const QString &event, const json &payload,
+Result<void> PluginRuntime::Private::send(const QString &event, json payload,
                                           const QString &session)
 {
-    if (!outbox.empty() && client->isNamespaceConnected(kNamespace))
+    const bool connected = client->isNamespaceConnected(kNamespace);
+    if (!outbox.empty() && connected)
         flushOutbox();
     if (outbox.empty()) {
-        auto sent = client->emitEvent(kNamespace, event, json::array({payload}));
-        if (sent || client->isNamespaceConnected(kNamespace) || !started)
+        // Connected (the common case): nothing to keep, the payload moves into the packet.
+        json args = json::array();
+        args.push_back(connected ? std::move(payload) : payload);
+        auto sent = client->emitEvent(kNamespace, event, std::move(args));
+        if (sent || connected || !started)
             return sent;
     }
     if (int(outbox.size()) >= kMaxOutbox)
         return makeError(
             QStringLiteral("the hub has been unreachable for too long: %1 events wait already")
                 .arg(outbox.size()));
-    outbox.push_back(OutboxEntry{event, payload, session});
+    outbox.push_back(OutboxEntry{event, std::move(payload), session});
     return {};
 }
 
@@ -402,8 +439,9 @@ void PluginRuntime::Private::flushOutbox()
     while (!outbox.empty() && client->isNamespaceConnected(kNamespace)) {
         OutboxEntry entry = std::move(outbox.front());
         outbox.pop_front();
-        if (auto sent = client->emitEvent(kNamespace, entry.event, json::array({entry.payload}));
-            !sent)
+        json args = json::array();
+        args.push_back(std::move(entry.payload));
+        if (auto sent = client->emitEvent(kNamespace, entry.event, std::move(args)); !sent)
             log(logging::Level::Error, QStringLiteral("hub"),
                 QStringLiteral("a held-back \"%1\" event could not be sent: %2")
                     .arg(entry.event, sent.error().message),
@@ -411,11 +449,13 @@ void PluginRuntime::Private::flushOutbox()
     }
 }
 
-Result<void> PluginRuntime::Private::emitResponse(const DeliveryTarget &target, const json &result)
+Result<void> PluginRuntime::Private::emitResponse(const DeliveryTarget &target, json result)
 {
-    const json payload = {{"response", result}, {"session", target.sessionValue}};
-    auto sent = send(QStringLiteral("response"), payload, target.session);
-    if (sent)
+    json payload = json::object();
+    payload["response"] = std::move(result);
+    payload["session"] = target.sessionValue;
+    auto sent = send(QStringLiteral("response"), std::move(payload), target.session);
+    if (sent && wants(logging::Level::Info))
         log(logging::Level::Info, QStringLiteral("hub"),
             client->isNamespaceConnected(kNamespace)
                 ? QStringLiteral("response")
@@ -426,9 +466,9 @@ Result<void> PluginRuntime::Private::emitResponse(const DeliveryTarget &target, 
 
 void PluginRuntime::Private::emitError(const DeliveryTarget &target, const QString &message)
 {
-    const json payload
+    json payload
         = {{"error", true}, {"session", target.sessionValue}, {"message", message.toStdString()}};
-    if (auto sent = send(QStringLiteral("response"), payload, target.session); !sent)
+    if (auto sent = send(QStringLiteral("response"), std::move(payload), target.session); !sent)
         log(logging::Level::Error, QStringLiteral("hub"),
             QStringLiteral("the error response could not be sent: %1").arg(sent.error().message),
             target.session);

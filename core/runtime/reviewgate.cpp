@@ -35,7 +35,13 @@ void PluginRuntime::Private::hold(ActiveRequest &entry, json result,
     item.projectId = entry.request.projectId;
     item.orgId = entry.target.orgId;
     item.runBy = entry.target.runBy;
-    item.request = redactor.redact(entry.request.payload);
+    // The payload went to the callback when the run started under the Auto policy.
+    item.request = entry.request.payload.is_null()
+                       ? json{{"session", entry.target.sessionValue},
+                              {"projectId", entry.request.projectId.toStdString()},
+                              {"assetId", entry.request.assetId.toStdString()},
+                              {"taskId", entry.request.taskId.toStdString()}}
+                       : redactor.redact(entry.request.payload);
     item.result = std::move(result);
     item.problems = problemsToJson(problems);
     item.heldAt = QDateTime::currentDateTimeUtc();
