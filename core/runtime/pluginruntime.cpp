@@ -303,6 +303,7 @@ PluginRuntime::PluginRuntime(RuntimeOptions options, callbacks::Callback *callba
 {
     qRegisterMetaType<ango::runtime::RuntimeStatus>();
     qRegisterMetaType<ango::runtime::RequestEvent>();
+    qRegisterMetaType<ango::runtime::RequestResult>();
     d->redactor.addSecret(d->options.secret);
     d->createClients();
     d->watchCallback();
@@ -428,6 +429,30 @@ RuntimeStatus PluginRuntime::status() const
 quint64 PluginRuntime::runLocal(const json &payload, LocalDone done)
 {
     return d->accept(payload, true, std::move(done));
+}
+
+Result<void> PluginRuntime::cancel(quint64 requestId, const QString &reason)
+{
+    auto it = d->active.find(requestId);
+    if (it == d->active.end())
+        return makeError(
+            QStringLiteral("request %1 is not running (finished or unknown)").arg(requestId));
+    ActiveRequest &entry = it->second;
+    if (entry.delivering)
+        return makeError(QStringLiteral("request %1 is being delivered already").arg(requestId));
+    if (entry.callId != 0) {
+        d->stage(entry.target, RequestStage::CallbackFinished, false, entry.clock.elapsed(),
+                 QStringLiteral("cancelled"));
+        if (d->callback)
+            d->callback->cancel(entry.callId);
+    } else if (!d->queue.removeQueued(requestId)) {
+        return makeError(QStringLiteral("request %1 is not running (its result is held for "
+                                        "review: discard it there)")
+                             .arg(requestId));
+    }
+    d->fail(requestId, reason);
+    d->pump();
+    return {};
 }
 
 QList<PendingResult> PluginRuntime::pendingResults() const

@@ -60,6 +60,13 @@ public:
     // on this thread, unless the runtime is destroyed first. Returns the request id.
     quint64 runLocal(const nlohmann::json &payload, LocalDone done);
 
+    // Stops a request that is queued or whose callback runs: the callback call is cancelled and
+    // the request ends as failed with `reason` (a hub request gets the error response, a local
+    // one its done callback). An error when the id is unknown, already finished, or its result
+    // is being delivered or held (discard held results through the review gate).
+    Result<void> cancel(quint64 requestId,
+                        const QString &reason = QStringLiteral("cancelled in the console"));
+
     // The review gate (policy Hold). Approving delivers the stored (or edited) result exactly
     // once; a failed delivery puts it back with lastError set.
     QList<PendingResult> pendingResults() const;
@@ -79,6 +86,9 @@ Q_SIGNALS:
     // Every local log line (already redacted), plugin logger lines included.
     void logged(const ango::logging::LogEntry &entry);
     void requestProgressed(const ango::runtime::RequestEvent &event);
+    // Every result that passed normalisation, hub and local runs alike, before it is delivered
+    // or held. Only built while something is connected to it.
+    void resultReady(const ango::runtime::RequestResult &result);
     void statusChanged(const ango::runtime::RuntimeStatus &status);
     void pendingChanged();
     void stopped();

@@ -13,6 +13,7 @@
 #include "socketio/client.h"
 
 #include <QElapsedTimer>
+#include <QMetaMethod>
 #include <QPointer>
 #include <QTimer>
 
@@ -125,6 +126,12 @@ public:
              const QString &kind = {});
     // Hot paths skip building messages nobody will see (the runner's LOGLEVEL).
     bool wants(logging::Level level) const { return level >= options.minimumLogLevel; }
+    // Results are copied for resultReady() only while someone listens (the runner does not).
+    bool resultsObserved() const
+    {
+        static const QMetaMethod signal = QMetaMethod::fromSignal(&PluginRuntime::resultReady);
+        return q->isSignalConnected(signal);
+    }
     void pluginLog(const DeliveryTarget &target, callbacks::LogLevel level, const QString &message);
     void rememberApiKey(const QString &apiKey);
     void watchCallback();

@@ -150,8 +150,8 @@ void PluginRuntime::Private::startRun(quint64 id)
 
     callbacks::Call call;
     call.id = callId;
-    // Held results show their request, so only then is a copy kept.
-    if (options.review == ReviewPolicy::Hold || entry.target.local)
+    // Held and observed results show their request, so only then is a copy kept.
+    if (options.review == ReviewPolicy::Hold || entry.target.local || resultsObserved())
         call.request = entry.request.payload;
     else
         call.request = std::move(entry.request.payload);
@@ -286,6 +286,21 @@ void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
             entry.target.session);
     }
     stage(entry.target, RequestStage::Validated, true, -1, QString::number(problems.size()));
+    if (resultsObserved()) {
+        RequestResult observed;
+        observed.requestId = id;
+        observed.session = entry.target.session;
+        observed.workflow = entry.target.workflow;
+        observed.local = entry.target.local;
+        observed.request = entry.request.payload;
+        observed.result = result;
+        observed.answer = *answer;
+        observed.problems = problems;
+        Q_EMIT q->resultReady(observed);
+        // A slot may have cancelled or stopped the request.
+        if (active.find(id) == active.end())
+            return;
+    }
 
     if (entry.target.local) {
         LocalRunResult outcome;

@@ -94,6 +94,20 @@ struct LocalRunResult
     qint64 durationMs = -1;
 };
 
+// A callback's result once read and checked, before delivery or review: what views such as the
+// preview show for runs that users start on the hub.
+struct RequestResult
+{
+    quint64 requestId = 0;
+    QString session;
+    bool workflow = false;
+    bool local = false;
+    nlohmann::json request; // the payload as received; apiKey included, so redact before showing
+    nlohmann::json result;  // as the callback returned it
+    annotation::Answer answer;
+    std::vector<annotation::Problem> problems;
+};
+
 QString stageName(RequestStage stage);
 QString connectionStateName(ConnectionState state);
 
@@ -101,3 +115,4 @@ QString connectionStateName(ConnectionState state);
 
 Q_DECLARE_METATYPE(ango::runtime::RuntimeStatus)
 Q_DECLARE_METATYPE(ango::runtime::RequestEvent)
+Q_DECLARE_METATYPE(ango::runtime::RequestResult)

@@ -77,6 +77,8 @@ private Q_SLOTS:
     void secretsNeverReachLogsOrLogEvents();
     void runLocalNeedsNoHub();
     void stopDrainsRunningRequests();
+    void resultReadyShowsHubResultsBeforeDelivery();
+    void cancelAnswersRunningAndQueuedRequestsOnce();
 
 private:
     void startRuntime(runtime::RuntimeOptions options = {});
@@ -678,3 +680,70 @@ void tst_PluginRuntime::stopDrainsRunningRequests()
 
 QTEST_GUILESS_MAIN(tst_PluginRuntime)
 #include "tst_pluginruntime.moc"
+
+void tst_PluginRuntime::resultReadyShowsHubResultsBeforeDelivery()
+{
+    startRuntime();
+    QList<runtime::RequestResult> seen;
+    connect(m_runtime.get(), &runtime::PluginRuntime::resultReady, this,
+            [this, &seen](const runtime::RequestResult &result) {
+                // Emitted before delivery: the hub has no response yet.
+                QCOMPARE(responsesFor(result.session.toStdString()), 0);
+                seen.append(result);
+            });
+    m_hub->sendPlugin(payload("seen-1"));
+    QTRY_COMPARE_WITH_TIMEOUT(responsesFor("seen-1"), 1, 5000);
+    QCOMPARE(seen.size(), 1);
+    const auto &result = seen.constFirst();
+    QCOMPARE(result.session, QStringLiteral("seen-1"));
+    QVERIFY(!result.local);
+    QVERIFY(!result.workflow);
+    JSON_COMPARE(result.request["assetId"], json("asset-1"));
+    QCOMPARE(int(result.answer.objects.size()), 1);
+    JSON_COMPARE(result.result["objects"][0]["schemaId"], json("schema-car"));
+    JSON_COMPARE(responseFor("seen-1")["response"], result.result);
+    QVERIFY(result.problems.empty());
+}
+
+void tst_PluginRuntime::cancelAnswersRunningAndQueuedRequestsOnce()
+{
+    auto options = defaultOptions();
+    options.interactiveConcurrency = 1;
+    startRuntime(options);
+    const json slow = {{"configJSON", R"({"demo": {"delayMs": 5000}})"}};
+    m_hub->sendPlugin(payload("running", slow));
+    m_hub->sendPlugin(payload("queued", slow));
+    QTRY_COMPARE(m_runtime->status().running, 1);
+    QTRY_COMPARE(m_runtime->status().queued, 1);
+    quint64 runningId = 0;
+    quint64 queuedId = 0;
+    for (const auto &event : std::as_const(m_events)) {
+        if (event.stage == runtime::RequestStage::CallbackStarted)
+            runningId = event.requestId;
+        if (event.stage == runtime::RequestStage::Queued
+            && event.session == QLatin1String("queued"))
+            queuedId = event.requestId;
+    }
+    QVERIFY(runningId != 0 && queuedId != 0);
+
+    QVERIFY(m_runtime->cancel(queuedId, QStringLiteral("not wanted")).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(responsesFor("queued"), 1, 5000);
+    JSON_COMPARE(responseFor("queued")["error"], json(true));
+    JSON_COMPARE(responseFor("queued")["message"], json("not wanted"));
+    QCOMPARE(m_runtime->status().running, 1); // the other one still runs
+
+    QVERIFY(m_runtime->cancel(runningId).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(responsesFor("running"), 1, 5000);
+    QVERIFY2(QString::fromStdString(responseFor("running")["message"])
+                 .contains(QStringLiteral("cancelled")),
+             responseFor("running").dump().c_str());
+    QCOMPARE(m_runtime->status().running, 0);
+    QVERIFY(!m_runtime->cancel(runningId).ok()); // once only
+
+    // The slot is free: the next request runs and is answered normally.
+    m_hub->sendPlugin(payload("after-cancel"));
+    QTRY_COMPARE_WITH_TIMEOUT(responsesFor("after-cancel"), 1, 5000);
+    QVERIFY(!responseFor("after-cancel").contains("error"));
+    QCOMPARE(responsesFor("running"), 1);
+    QCOMPARE(responsesFor("queued"), 1);
+}
