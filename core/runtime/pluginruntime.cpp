@@ -13,6 +13,7 @@ void PluginRuntime::Private::createClients()
     clientOptions.reconnectionDelay = options.reconnectDelay;
     clientOptions.reconnectionDelayMax = options.reconnectDelayMax;
     clientOptions.verifyTls = options.verifyTls;
+    clientOptions.openTimeout = options.connectTimeout;
     clientOptions.maxQueuedEmits = kMaxOutbox;
     client = new socketio::Client(clientOptions, q);
     rest = new rest::RestClient(options.apiHost, q);

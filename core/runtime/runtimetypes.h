@@ -35,6 +35,9 @@ struct RuntimeOptions
     // refused or dropped the namespace.
     std::chrono::milliseconds reconnectDelay{1000};
     std::chrono::milliseconds reconnectDelayMax{5000};
+    // How long one connection attempt may take (TCP, TLS, WebSocket and Engine.IO handshakes)
+    // before it is abandoned and retried: a hub that accepts but never answers must not stall us.
+    std::chrono::milliseconds connectTimeout{20000};
     bool verifyTls = true;
     // Log entries below this level are not even built (the runner's LOGLEVEL); the GUI keeps all.
     logging::Level minimumLogLevel = logging::Level::Debug;

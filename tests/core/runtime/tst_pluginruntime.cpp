@@ -5,6 +5,7 @@
 #include "runtime/pluginruntime.h"
 
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void stopDrainsRunningRequests();
     void resultReadyShowsHubResultsBeforeDelivery();
     void cancelAnswersRunningAndQueuedRequestsOnce();
+    void silentHubIsAbandonedAfterTheConnectTimeout();
 
 private:
     void startRuntime(runtime::RuntimeOptions options = {});
@@ -746,4 +748,31 @@ void tst_PluginRuntime::cancelAnswersRunningAndQueuedRequestsOnce()
     QVERIFY(!responseFor("after-cancel").contains("error"));
     QCOMPARE(responsesFor("running"), 1);
     QCOMPARE(responsesFor("queued"), 1);
+}
+
+void tst_PluginRuntime::silentHubIsAbandonedAfterTheConnectTimeout()
+{
+    // Accepts TCP connections and never says a word: no WebSocket upgrade, no Engine.IO OPEN.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    int accepted = 0;
+    QList<QTcpSocket *> keep;
+    connect(&silent, &QTcpServer::newConnection, this, [&] {
+        while (auto *socket = silent.nextPendingConnection()) {
+            ++accepted;
+            keep.append(socket);
+        }
+    });
+    auto options = defaultOptions();
+    options.hubUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort()));
+    options.connectTimeout = 300ms;
+    options.reconnectDelay = 50ms;
+    options.reconnectDelayMax = 100ms;
+    runtime::PluginRuntime stalled(options, m_callback.get());
+    stalled.start();
+    // Each stalled attempt is given up after 0.3 s and another one made: with the default 20 s
+    // a second connection would not come for 20 s.
+    QTRY_VERIFY_WITH_TIMEOUT(accepted >= 3, 5000);
+    QVERIFY2(!stalled.status().lastError.isEmpty(), "the stall is reported");
+    QVERIFY(stalled.status().state != runtime::ConnectionState::Connected);
 }
