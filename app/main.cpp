@@ -1,8 +1,8 @@
 #include "callbacks/adapters/adapters.h"
 #include "console/consolecontroller.h"
+#include "hub/hubcommand.h"
 #include "mainwindow.h"
 #include "panels/preview/previewpanel.h"
-#include "hub/hubcommand.h"
 #include "runner/runcommand.h"
 #include "sandbox/samplemodel.h"
 
@@ -22,6 +22,12 @@ void describeApplication()
     QCoreApplication::setOrganizationName(QStringLiteral("ango-console"));
     QCoreApplication::setApplicationName(QStringLiteral("Ango Plugin Console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ANGO_VERSION));
+}
+
+// Wayland compositors and task bars find the window's icon and name through the .desktop file.
+void describeDesktopEntry()
+{
+    QGuiApplication::setDesktopFileName(QStringLiteral("ango-console"));
 }
 
 void registerCallbackKinds()
@@ -86,18 +92,21 @@ int runGui(int argc, char **argv)
 {
     QApplication app(argc, argv);
     describeApplication();
+    describeDesktopEntry();
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Developer console for iMerit Ango Hub model plugins.\n"
                        "Subcommands: run (headless runner), see `ango-console run --help`."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption sandboxDemo(QStringLiteral("sandbox-demo"),
-                                         QStringLiteral("Start the offline sandbox and run it once."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("With --sandbox-demo: save a PNG of the window "
-                                                       "once the overlays are drawn, then exit."),
-                                        QStringLiteral("FILE"));
+    const QCommandLineOption sandboxDemo(
+        QStringLiteral("sandbox-demo"),
+        QStringLiteral("Start the offline sandbox and run it once."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("With --sandbox-demo: save a PNG of the window "
+                       "once the overlays are drawn, then exit."),
+        QStringLiteral("FILE"));
     parser.addOptions({sandboxDemo, screenshot});
     parser.process(app);
 
@@ -109,7 +118,9 @@ int runGui(int argc, char **argv)
     }
     registerCallbackKinds();
 
-    ango::app::MainWindow window;
+    ango::app::MainWindow window(nullptr, parser.isSet(sandboxDemo)
+                                              ? ango::app::MainWindow::SecretStorage::SessionOnly
+                                              : ango::app::MainWindow::SecretStorage::Keychain);
     window.prepareSandbox(parser.isSet(sandboxDemo));
     if (parser.isSet(sandboxDemo)) {
         window.resize(1600, 1000);

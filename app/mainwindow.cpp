@@ -10,6 +10,7 @@
 #include "panels/mapping/mappingstore.h"
 #include "panels/preview/classpalette.h"
 #include "panels/preview/previewpanel.h"
+#include "panels/preview/previewscene.h"
 #include "panels/review/reviewpanel.h"
 #include "panels/run/runpanel.h"
 #include "runtime/pluginruntime.h"
@@ -26,6 +27,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -46,7 +48,7 @@ QString pendingStorePath()
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent)
+MainWindow::MainWindow(QWidget *parent, SecretStorage secretStorage)
     : QMainWindow(parent)
     , m_mappingStore(std::make_unique<MappingStore>(&m_settings))
 {
@@ -54,6 +56,7 @@ MainWindow::MainWindow(QWidget *parent)
     setObjectName(QStringLiteral("mainWindow"));
     setDockNestingEnabled(true);
     m_secrets = new SecretStore(QStringLiteral("ango-console"), this);
+    m_secrets->setSessionOnly(secretStorage == SecretStorage::SessionOnly);
     m_controller = new ConsoleController(pendingStorePath(), this);
     buildPanels();
     buildMenus();
@@ -99,11 +102,12 @@ void MainWindow::buildPanels()
     m_config->setConfigJson(m_settings.value(QStringLiteral("config/text")).toString());
     m_log = new LogPanel(this);
 
-    QDockWidget *connection = addPanel(m_connection, tr("Connection"), QStringLiteral("connectionDock"),
-                                       Qt::LeftDockWidgetArea);
+    QDockWidget *connection = addPanel(m_connection, tr("Connection"),
+                                       QStringLiteral("connectionDock"), Qt::LeftDockWidgetArea);
     QDockWidget *callback = addPanel(m_callback, tr("Callback"), QStringLiteral("callbackDock"),
                                      Qt::LeftDockWidgetArea);
-    QDockWidget *run = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
+    QDockWidget *run
+        = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
     tabifyDockWidget(connection, callback);
     connection->raise();
     Q_UNUSED(run)
@@ -150,10 +154,12 @@ void MainWindow::buildMenus()
     }
     const bool holding = m_settings.value(QStringLiteral("review/hold"), false).toBool();
     (holding ? hold : autoDeliver)->setChecked(true);
-    m_controller->setReviewPolicy(holding ? runtime::ReviewPolicy::Hold : runtime::ReviewPolicy::Auto);
+    m_controller->setReviewPolicy(holding ? runtime::ReviewPolicy::Hold
+                                          : runtime::ReviewPolicy::Auto);
     connect(hold, &QAction::toggled, this, [this](bool on) {
         m_settings.setValue(QStringLiteral("review/hold"), on);
-        m_controller->setReviewPolicy(on ? runtime::ReviewPolicy::Hold : runtime::ReviewPolicy::Auto);
+        m_controller->setReviewPolicy(on ? runtime::ReviewPolicy::Hold
+                                         : runtime::ReviewPolicy::Auto);
     });
     runMenu->addAction(m_log->replayAction());
 
@@ -185,9 +191,14 @@ void MainWindow::wireController()
                                            .arg(status.failed)
                                            .arg(status.pending));
             });
-    connect(m_controller, &ConsoleController::localRunFinished, this, &MainWindow::showLocalOutcome);
+    connect(m_controller, &ConsoleController::localRunFinished, this,
+            &MainWindow::showLocalOutcome);
+    connect(m_controller, &ConsoleController::localRunCancelled, this,
+            &MainWindow::showLocalCancelled);
+    connect(m_controller, &ConsoleController::resultReady, this, &MainWindow::showHubResult);
     connect(m_controller, &ConsoleController::pendingChanged, this, &MainWindow::refreshPending);
-    connect(m_controller, &ConsoleController::callbackChanged, m_callback, &CallbackPanel::setCallback);
+    connect(m_controller, &ConsoleController::callbackChanged, m_callback,
+            &CallbackPanel::setCallback);
 
     connect(m_connection, &ConnectionPanel::connectRequested, m_controller,
             &ConsoleController::connectToHub);
@@ -204,26 +215,25 @@ void MainWindow::wireController()
                 m_callback->setError(made ? QString() : made.error().message);
             });
 
-    connect(m_run, &RunPanel::runRequested, this, [this](const RunSource &source) {
-        runOn(source, json());
-    });
+    connect(m_run, &RunPanel::runRequested, this,
+            [this](const RunSource &source) { runOn(source, json()); });
     connect(m_run, &RunPanel::cancelRequested, m_controller, &ConsoleController::cancelLocalRun);
     connect(m_config, &ConfigEditor::validityChanged, this, &MainWindow::updateRunGate);
     connect(m_config, &ConfigEditor::configJsonChanged, this, [this](const QString &text) {
         m_settings.setValue(QStringLiteral("config/text"), text);
     });
     connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this, &MainWindow::showClasses);
-    connect(m_log, &LogPanel::replayRequested, this, [this](const json &payload) {
+    connect(m_mapping, &ClassMappingPanel::labelSetRequested, this, &MainWindow::loadLabelSet);
+    connect(m_log, &LogPanel::replayRequested, this, [this](const json &recorded) {
+        // The log keeps the apiKey masked; the callback gets the real one when the console has it.
+        const json payload = m_controller->withKnownApiKey(recorded);
+        showAssetOf(payload);
         m_run->setBusy(true);
         m_controller->runLocal(payload);
     });
 
-    connect(m_review, &ReviewPanel::approveRequested, this,
-            [this](const QString &id, const json &edited) {
-                auto approved = m_controller->runtime()->approveEdited(id, edited);
-                if (!approved)
-                    statusBar()->showMessage(approved.error().message, 10000);
-            });
+    m_review->setValidator([this](const json &edited) { return revalidate(edited); });
+    connect(m_review, &ReviewPanel::approveRequested, this, &MainWindow::approvePending);
     connect(m_review, &ReviewPanel::discardRequested, this, [this](const QString &id) {
         if (auto discarded = m_controller->runtime()->discard(id); !discarded)
             statusBar()->showMessage(discarded.error().message, 10000);
@@ -251,7 +261,8 @@ json MainWindow::buildPayload(const RunSource &source, const QString &assetUrl) 
 {
     // Exactly the keys the hub sends (ango-protocol.md §2.1); configJSON is the editor's text.
     json payload = {
-        {"projectId", (source.projectId.isEmpty() ? m_mapping->projectId() : source.projectId).toStdString()},
+        {"projectId",
+         (source.projectId.isEmpty() ? m_mapping->projectId() : source.projectId).toStdString()},
         {"categorySchema", m_mapping->categorySchema()},
         {"assetId", (source.assetId.isEmpty() ? source.externalId : source.assetId).toStdString()},
         {"dataURL", assetUrl.toStdString()},
@@ -275,7 +286,8 @@ void MainWindow::startRun()
 void MainWindow::runOn(const RunSource &source, const json &)
 {
     if (!m_config->isValid()) {
-        m_run->setOutcome(tr("configJSON is invalid: %1").arg(m_config->validationMessage()), false);
+        m_run->setOutcome(tr("configJSON is invalid: %1").arg(m_config->validationMessage()),
+                          false);
         Q_EMIT runShown(false);
         return;
     }
@@ -300,10 +312,31 @@ void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
         Q_EMIT runShown(false);
         return;
     }
-    const json answer = outcome.answer ? outcome.answer->toJson() : json::object();
-    showClasses();
+    showAnswer(outcome.answer ? outcome.answer->toJson() : json::object(), outcome.problems,
+               m_mapping->categorySchema());
+    const int objects = m_preview->scene()->objectCount();
+    m_run->setOutcome(tr("%n object(s) in %1 ms, %2 problem(s)", nullptr, objects)
+                          .arg(outcome.durationMs)
+                          .arg(outcome.problems.size()),
+                      true);
+    Q_EMIT runShown(true);
+}
+
+void MainWindow::showLocalCancelled(quint64 requestId, const QString &reason)
+{
+    Q_UNUSED(requestId)
+    m_run->setBusy(false);
+    m_run->setOutcome(tr("Run cancelled (%1)").arg(reason), false);
+    Q_EMIT runShown(false);
+}
+
+void MainWindow::showAnswer(const json &answer, const std::vector<annotation::Problem> &problems,
+                            const json &categorySchema)
+{
+    const QList<ClassInfo> classes = classesFromMapping(categorySchema);
+    m_preview->setClasses(classes);
     m_preview->setAnswer(answer);
-    m_preview->setProblems(outcome.problems);
+    m_preview->setProblems(problems);
 
     QStringList returned;
     for (const json &object : answer.value("objects", json::array()))
@@ -311,13 +344,118 @@ void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
             returned << QString::fromStdString(object["modelClass"].get<std::string>());
     returned.removeDuplicates();
     m_mapping->setReturnedClasses(returned);
+}
 
-    const int objects = int(answer.value("objects", json::array()).size());
-    m_run->setOutcome(tr("%n object(s) in %1 ms, %2 problem(s)", nullptr, objects)
-                          .arg(outcome.durationMs)
-                          .arg(outcome.problems.size()),
-                      true);
-    Q_EMIT runShown(true);
+// Runs users start on the hub: shown like a local run, over the asset the request names.
+void MainWindow::showHubResult(const runtime::RequestResult &result)
+{
+    if (result.local)
+        return; // local runs come through localRunFinished
+    showAssetOf(result.request);
+    showAnswer(result.answer.toJson(), result.problems,
+               result.request.value("categorySchema", json()));
+    if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
+        m_centre->setCurrentWidget(m_preview);
+    statusBar()->showMessage(
+        tr("Hub run %1: %n object(s), %2 problem(s)", nullptr, m_preview->scene()->objectCount())
+            .arg(result.session)
+            .arg(result.problems.size()),
+        10000);
+    Q_EMIT hubResultShown(result.session);
+}
+
+void MainWindow::showAssetOf(const json &payload)
+{
+    const quint64 ticket = ++m_assetTicket;
+    const QString dataUrl = QString::fromStdString(payload.value("dataURL", std::string()));
+    if (dataUrl.startsWith(QStringLiteral("qrc:"))) {
+        m_preview->loadImageFile(dataUrl.mid(3));
+        return;
+    }
+    if (const QUrl url(dataUrl); url.isLocalFile()) {
+        m_preview->loadImageFile(url.toLocalFile());
+        return;
+    }
+    m_controller->fetchAssetImage(payload, [this, ticket](Result<QByteArray> bytes) {
+        if (ticket != m_assetTicket)
+            return; // a later run's image is on its way
+        if (!bytes) {
+            m_preview->setImage(QImage());
+            statusBar()->showMessage(tr("Asset image not loaded: %1").arg(bytes.error().message),
+                                     15000);
+            return;
+        }
+        m_preview->loadImageData(*bytes);
+    });
+}
+
+void MainWindow::loadLabelSet(const QString &projectId)
+{
+    const QString apiKey = m_run->source().apiKey;
+    if (projectId.isEmpty() || apiKey.isEmpty()) {
+        m_mapping->setLabelSetError(tr(
+            "Enter the project ID here and your API key in the Run panel to load the label set"));
+        return;
+    }
+    const QUrl apiHost = m_connection->profile().apiHost;
+    QPointer<ClassMappingPanel> mapping(m_mapping);
+    m_controller->fetchProject(
+        apiHost, apiKey, projectId, [mapping, projectId](Result<json> project) {
+            if (!mapping || mapping->projectId() != projectId)
+                return; // another project is shown by now
+            if (!project) {
+                mapping->setLabelSetError(
+                    tr("project %1: %2").arg(projectId, project.error().message));
+                return;
+            }
+            const json schema
+                = project->is_object() ? project->value("categorySchema", json()) : json();
+            const json tools = schema.is_object() ? schema.value("tools", json()) : json();
+            auto parsed = labelToolsFromJson(tools.is_array() ? tools : json::array());
+            if (!parsed) {
+                mapping->setLabelSetError(
+                    tr("project %1: %2").arg(projectId, parsed.error().message));
+                return;
+            }
+            mapping->setLabelTools(*parsed);
+        });
+}
+
+void MainWindow::approvePending(const QString &id, const json &edited)
+{
+    runtime::PluginRuntime *rt = m_controller->runtime();
+    // Unchanged: the callback's own result goes out, exactly as it returned it.
+    bool unchanged = false;
+    for (const runtime::PendingResult &p : rt->pendingResults()) {
+        if (p.id == id) {
+            const auto normalised = annotation::normalize(p.result);
+            unchanged = normalised && normalised->toJson() == edited;
+            break;
+        }
+    }
+    const Result<void> approved = unchanged ? rt->approve(id) : rt->approveEdited(id, edited);
+    if (!approved)
+        statusBar()->showMessage(approved.error().message, 10000);
+}
+
+// Edits in the review panel are checked as the runtime checked the original: against the
+// request's categorySchema and the image on screen.
+std::vector<annotation::Problem> MainWindow::revalidate(const json &edited) const
+{
+    const auto normalised = annotation::normalize(edited);
+    if (!normalised)
+        return {annotation::Problem{"", normalised.error().message, annotation::Severity::Error}};
+    annotation::ValidationContext context;
+    const QString id = m_review->currentId();
+    for (const runtime::PendingResult &p : m_controller->runtime()->pendingResults()) {
+        if (p.id == id) {
+            context.categorySchema = p.request.value("categorySchema", json());
+            break;
+        }
+    }
+    if (const QSize size = m_review->preview()->scene()->imageSize(); !size.isEmpty())
+        context.imageSize = size;
+    return annotation::validate(*normalised, context);
 }
 
 void MainWindow::refreshPending()
@@ -336,8 +474,16 @@ void MainWindow::refreshPending()
         review.title = p.session;
         if (answer)
             review.problems = annotation::validate(
-                *answer, annotation::ValidationContext{p.request.value("categorySchema", json()), {}});
+                *answer,
+                annotation::ValidationContext{p.request.value("categorySchema", json()), {}});
         m_review->enqueue(std::move(review));
+        const QString id = p.id;
+        QPointer<ReviewPanel> panel(m_review);
+        m_controller->fetchAssetImage(m_controller->withKnownApiKey(p.request),
+                                      [panel, id](Result<QByteArray> bytes) {
+                                          if (panel && bytes)
+                                              panel->setImage(id, QImage::fromData(*bytes));
+                                      });
     }
     for (const QString &id : m_review->pendingIds())
         if (!live.contains(id))

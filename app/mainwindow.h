@@ -35,7 +35,12 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    // Where plugin secrets go: the OS keychain, or memory only (tests, the sandbox demo: the
+    // user's keychain is not touched).
+    enum class SecretStorage { Keychain, SessionOnly };
+
+    explicit MainWindow(QWidget *parent = nullptr,
+                        SecretStorage secretStorage = SecretStorage::Keychain);
     ~MainWindow() override;
 
     ConsoleController *controller() const { return m_controller; }
@@ -55,6 +60,8 @@ public:
 Q_SIGNALS:
     // A run's result is on screen (overlays drawn) or the run failed.
     void runShown(bool ok);
+    // The result of a run started on the hub is in the preview (its image may still load).
+    void hubResultShown(const QString &session);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -67,6 +74,14 @@ private:
     void wireController();
     void runOn(const RunSource &source, const nlohmann::json &asset);
     void showLocalOutcome(const runtime::LocalRunResult &outcome);
+    void showLocalCancelled(quint64 requestId, const QString &reason);
+    void showHubResult(const runtime::RequestResult &result);
+    void showAnswer(const nlohmann::json &answer, const std::vector<annotation::Problem> &problems,
+                    const nlohmann::json &categorySchema);
+    void showAssetOf(const nlohmann::json &payload);
+    void loadLabelSet(const QString &projectId);
+    void approvePending(const QString &id, const nlohmann::json &edited);
+    std::vector<annotation::Problem> revalidate(const nlohmann::json &edited) const;
     void refreshPending();
     void updateRunGate();
     void showClasses();
@@ -88,7 +103,8 @@ private:
     QLabel *m_statusLabel = nullptr;
     QActionGroup *m_reviewPolicy = nullptr;
     QByteArray m_defaultState;
-    QString m_runImagePath; // the image of the run on screen
+    QString m_runImagePath;    // the image of the run on screen
+    quint64 m_assetTicket = 0; // a later asset fetch wins over an earlier one
 };
 
 } // namespace ango::app

@@ -6,3 +6,4 @@ scripts/install-deps.sh
 scripts/build.sh dev
 scripts/fuzz.sh "${ANGO_FUZZ_SECONDS:-60}"
 ctest --preset dev --parallel 2
+scripts/sanitize.sh

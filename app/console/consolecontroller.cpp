@@ -2,9 +2,12 @@
 
 #include "callbacks/callbackfactory.h"
 #include "panels/connection/connectionprofile.h"
+#include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
 
 #include <QDateTime>
+#include <QHash>
+#include <QPointer>
 
 namespace ango::app {
 
@@ -28,7 +31,8 @@ Result<void> ConsoleController::useCallback(const QString &spec, const QVariantM
     withHost.insert(QStringLiteral("concurrency"), m_runtime->options().interactiveConcurrency);
     auto made = callbacks::createCallback(spec, withHost);
     if (!made) {
-        note(logging::Level::Error, tr("Callback %1 not usable: %2").arg(spec, made.error().message));
+        note(logging::Level::Error,
+             tr("Callback %1 not usable: %2").arg(spec, made.error().message));
         return made.error();
     }
     std::unique_ptr<callbacks::Callback> previous = std::move(m_callback);
@@ -93,15 +97,14 @@ bool ConsoleController::isConnected() const
 
 quint64 ConsoleController::runLocal(const nlohmann::json &payload)
 {
-    if (auto key = payload.find("apiKey"); key != payload.end() && key->is_string())
-        addSecret(QString::fromStdString(key->get<std::string>()));
+    rememberApiKey(payload);
     // A C++ callback answers before runLocal() returns: the id is only known afterwards.
     const quint64 id = m_runtime->runLocal(payload, [this](runtime::LocalRunResult outcome) {
-        if (m_cancelledRuns.remove(outcome.requestId))
-            return; // the GUI no longer waits for it
-        m_lastFinished = outcome.requestId;
         if (outcome.requestId == m_localRun)
             m_localRun = 0;
+        if (outcome.requestId == m_cancelling || m_cancelledRuns.remove(outcome.requestId))
+            return; // reported as cancelled; the GUI no longer waits for it
+        m_lastFinished = outcome.requestId;
         Q_EMIT localRunFinished(outcome);
     });
     if (m_lastFinished != id)
@@ -113,14 +116,114 @@ void ConsoleController::cancelLocalRun()
 {
     if (m_localRun == 0)
         return;
-    // The run goes on in the runtime until its timeout; the console stops waiting for it.
-    note(logging::Level::Warning, tr("Run %1 cancelled: its result will be ignored").arg(m_localRun));
-    m_cancelledRuns.insert(m_localRun);
-    runtime::LocalRunResult cancelled;
-    cancelled.requestId = m_localRun;
-    cancelled.error = tr("cancelled");
-    m_localRun = 0;
-    Q_EMIT localRunFinished(cancelled);
+    const quint64 id = m_localRun;
+    const QString reason = tr("cancelled in the console");
+    m_cancelling = id; // the runtime answers the run's done callback from inside cancel()
+    const Result<void> cancelled = m_runtime->cancel(id, reason);
+    m_cancelling = 0;
+    if (!cancelled) {
+        // Its result is on the way already: the console stops waiting and drops it.
+        note(logging::Level::Warning, tr("Run %1 could not be stopped (%2): its result will be "
+                                         "ignored")
+                                          .arg(id)
+                                          .arg(cancelled.error().message));
+        m_cancelledRuns.insert(id);
+    }
+    if (m_localRun == id)
+        m_localRun = 0;
+    Q_EMIT localRunCancelled(id, reason);
+}
+
+nlohmann::json ConsoleController::withKnownApiKey(nlohmann::json payload) const
+{
+    auto key = payload.find("apiKey");
+    if (key == payload.end() || !key->is_string())
+        return payload;
+    const QString recorded = QString::fromStdString(key->get<std::string>());
+    for (auto it = m_apiKeys.crbegin(); it != m_apiKeys.crend(); ++it) {
+        if (logging::mask(*it) == recorded) {
+            *key = it->toStdString();
+            break;
+        }
+    }
+    return payload;
+}
+
+void ConsoleController::rememberApiKey(const nlohmann::json &payload)
+{
+    auto key = payload.find("apiKey");
+    if (key == payload.end() || !key->is_string())
+        return;
+    const QString apiKey = QString::fromStdString(key->get<std::string>());
+    if (apiKey.size() < logging::kMinSecretLength || apiKey.startsWith(QStringLiteral("***")))
+        return;
+    addSecret(apiKey);
+    m_apiKeys.removeAll(apiKey);
+    m_apiKeys.append(apiKey);
+    constexpr qsizetype kMaxKeys = 16;
+    if (m_apiKeys.size() > kMaxKeys)
+        m_apiKeys.removeFirst();
+}
+
+rest::RestClient *ConsoleController::consoleRest(const QUrl &apiHost)
+{
+    if (m_consoleRest && m_consoleRest->apiHost() == apiHost)
+        return m_consoleRest;
+    if (m_consoleRest)
+        m_consoleRest->deleteLater(); // may be inside one of its own callbacks
+    m_consoleRest = new rest::RestClient(apiHost, this);
+    logRestTraffic(m_consoleRest);
+    return m_consoleRest;
+}
+
+void ConsoleController::fetchProject(const QUrl &apiHost, const QString &apiKey,
+                                     const QString &projectId,
+                                     std::function<void(Result<nlohmann::json>)> done)
+{
+    addSecret(apiKey);
+    consoleRest(apiHost)->getProject(apiKey, projectId, std::move(done));
+}
+
+void ConsoleController::fetchAssetImage(const nlohmann::json &payload,
+                                        std::function<void(Result<QByteArray>)> done)
+{
+    auto text = [&payload](const char *key) {
+        auto it = payload.find(key);
+        return it != payload.end() && it->is_string()
+                   ? QString::fromStdString(it->get<std::string>())
+                   : QString();
+    };
+    const QString apiKey = text("apiKey");
+    rest::RestClient *rest = m_runtime->restClient();
+    const QUrl dataUrl(text("dataURL"));
+    if (dataUrl.isValid() && !dataUrl.scheme().isEmpty()) {
+        rest->fetchBytes(apiKey, dataUrl, std::move(done));
+        return;
+    }
+    rest::AssetQuery query;
+    query.projectId = text("projectId");
+    query.assetId = text("assetId");
+    query.externalId = text("externalId");
+    if (query.projectId.isEmpty() || (query.assetId.isEmpty() && query.externalId.isEmpty())) {
+        done(makeError(tr("the request names no image (no dataURL, no assetId)")));
+        return;
+    }
+    QPointer<rest::RestClient> client(rest);
+    rest->getAsset(apiKey, query,
+                   [client, apiKey, done = std::move(done)](Result<nlohmann::json> asset) mutable {
+                       if (!asset) {
+                           done(asset.error());
+                           return;
+                       }
+                       const auto data = asset->find("data");
+                       if (!client || data == asset->end() || !data->is_string()) {
+                           done(makeError(tr("the asset has no data URL")));
+                           return;
+                       }
+                       client->fetchBytes(apiKey,
+                                          QUrl(QString::fromStdString(data->get<std::string>())),
+                                          std::move(done));
+                   });
 }
 
 void ConsoleController::addSecret(const QString &secret)
@@ -140,7 +243,17 @@ void ConsoleController::rebuildRuntime(runtime::RuntimeOptions options, bool sta
     connect(rt, &runtime::PluginRuntime::logged, this, &ConsoleController::logged);
     connect(rt, &runtime::PluginRuntime::statusChanged, this, &ConsoleController::statusChanged);
     connect(rt, &runtime::PluginRuntime::requestProgressed, this,
-            &ConsoleController::requestProgressed);
+            [this](const runtime::RequestEvent &event) {
+                logProgress(event);
+                Q_EMIT requestProgressed(event);
+            });
+    connect(rt, &runtime::PluginRuntime::resultReady, this,
+            [this](const runtime::RequestResult &result) {
+                if (!result.local)
+                    rememberApiKey(result.request);
+                Q_EMIT resultReady(result);
+            });
+    logRestTraffic(rt->restClient());
     connect(rt, &runtime::PluginRuntime::pendingChanged, this, &ConsoleController::pendingChanged);
     if (start)
         rt->start();
@@ -156,6 +269,69 @@ void ConsoleController::note(logging::Level level, const QString &message)
     entry.category = QStringLiteral("console");
     entry.message = message;
     Q_EMIT logged(logging::redactEntry(m_redactor, std::move(entry)));
+}
+
+// One "request" entry per stage: the log panel's timeline reads request → callback → result →
+// validation → delivery from these kinds (runtime::stageName).
+void ConsoleController::logProgress(const runtime::RequestEvent &event)
+{
+    const bool failed = event.stage == runtime::RequestStage::Failed || !event.ok;
+    logging::LogEntry entry;
+    entry.time = event.time.isValid() ? event.time.toUTC() : QDateTime::currentDateTimeUtc();
+    entry.level = event.stage == runtime::RequestStage::Failed ? logging::Level::Error
+                  : failed                                     ? logging::Level::Warning
+                                                               : logging::Level::Info;
+    entry.category = QStringLiteral("request");
+    entry.kind = runtime::stageName(event.stage);
+    entry.session = event.session;
+    entry.status = failed ? QStringLiteral("failed") : QStringLiteral("ok");
+    entry.durationMs = event.durationMs;
+    entry.message = tr("%1 request %2: %3")
+                        .arg(event.local      ? tr("local")
+                             : event.workflow ? tr("workflow")
+                                              : tr("hub"))
+                        .arg(event.requestId)
+                        .arg(entry.kind);
+    if (!event.detail.isEmpty())
+        entry.message += QStringLiteral(" (") + event.detail + QLatin1Char(')');
+    Q_EMIT logged(logging::redactEntry(m_redactor, std::move(entry)));
+}
+
+// Every REST call the console makes, one entry per attempt, in the log.
+void ConsoleController::logRestTraffic(rest::RestClient *client)
+{
+    struct Started
+    {
+        QString method;
+        QString url;
+        int attempt = 1;
+    };
+    auto started = std::make_shared<QHash<quint64, Started>>();
+    connect(client, &rest::RestClient::requestStarted, this,
+            [started](quint64 id, const QString &method, const QUrl &url, int attempt) {
+                started->insert(id, Started{method, url.toString(), attempt});
+            });
+    connect(client, &rest::RestClient::requestFinished, this,
+            [this, started](quint64 id, int httpStatus, qint64 durationMs, qint64 bytes,
+                            const QString &error) {
+                const Started call = started->take(id);
+                logging::LogEntry entry;
+                entry.time = QDateTime::currentDateTimeUtc();
+                entry.level = error.isEmpty() ? logging::Level::Info : logging::Level::Warning;
+                entry.category = QStringLiteral("rest");
+                entry.direction = QStringLiteral("out");
+                entry.kind = call.method;
+                entry.status
+                    = httpStatus > 0 ? QString::number(httpStatus) : QStringLiteral("error");
+                entry.durationMs = durationMs;
+                entry.sizeBytes = bytes;
+                entry.message = call.method + QLatin1Char(' ') + call.url;
+                if (call.attempt > 1)
+                    entry.message += tr(" (attempt %1)").arg(call.attempt);
+                if (!error.isEmpty())
+                    entry.message += QStringLiteral(": ") + error;
+                Q_EMIT logged(logging::redactEntry(m_redactor, std::move(entry)));
+            });
 }
 
 } // namespace ango::app

@@ -7,12 +7,17 @@
 
 #include <QObject>
 #include <QSet>
+#include <QUrl>
 #include <QVariantMap>
 
+#include <functional>
 #include <memory>
 
 namespace ango::runtime {
 class PluginRuntime;
+}
+namespace ango::rest {
+class RestClient;
 }
 
 namespace ango::app {
@@ -41,9 +46,25 @@ public:
     void disconnectFromHub();
     bool isConnected() const;
 
-    // A run without the hub; the outcome arrives through localRunFinished().
+    // A run without the hub; the outcome arrives through localRunFinished(), or
+    // localRunCancelled() after cancelLocalRun().
     quint64 runLocal(const nlohmann::json &payload);
+    // Stops the callback of the local run the GUI waits for (PluginRuntime::cancel).
     void cancelLocalRun();
+    quint64 localRunId() const { return m_localRun; }
+
+    // A recorded payload has its apiKey masked ("***1234"); this puts back the real key when
+    // the console has seen it (typed for a run or carried by a hub request).
+    nlohmann::json withKnownApiKey(nlohmann::json payload) const;
+
+    // GET /v2/project/{id} → data.project on apiHost, logged like every REST call.
+    void fetchProject(const QUrl &apiHost, const QString &apiKey, const QString &projectId,
+                      std::function<void(Result<nlohmann::json>)> done);
+    // The asset image of a request payload: its dataURL, else the asset looked up by assetId
+    // (or externalId) in its project. Through the runtime's REST client (the apikey header only
+    // goes to the API host). `done` is not called once the controller is gone.
+    void fetchAssetImage(const nlohmann::json &payload,
+                         std::function<void(Result<QByteArray>)> done);
 
     runtime::PluginRuntime *runtime() const { return m_runtime.get(); }
     const logging::Redactor &redactor() const { return m_redactor; }
@@ -55,12 +76,19 @@ Q_SIGNALS:
     void statusChanged(const ango::runtime::RuntimeStatus &status);
     void requestProgressed(const ango::runtime::RequestEvent &event);
     void localRunFinished(const ango::runtime::LocalRunResult &outcome);
+    void localRunCancelled(quint64 requestId, const QString &reason);
+    // A validated result of any run, hub or local, before delivery or review.
+    void resultReady(const ango::runtime::RequestResult &result);
     void pendingChanged();
     void callbackChanged(ango::callbacks::Callback *callback);
 
 private:
     void rebuildRuntime(runtime::RuntimeOptions options, bool start);
     void note(logging::Level level, const QString &message);
+    void logProgress(const runtime::RequestEvent &event);
+    void logRestTraffic(rest::RestClient *client);
+    void rememberApiKey(const nlohmann::json &payload);
+    rest::RestClient *consoleRest(const QUrl &apiHost);
 
     QString m_pendingStorePath;
     std::unique_ptr<callbacks::Callback> m_callback;
@@ -70,7 +98,10 @@ private:
     logging::Redactor m_redactor;
     quint64 m_localRun = 0; // the local run the GUI waits for; 0: none
     quint64 m_lastFinished = 0;
-    QSet<quint64> m_cancelledRuns;
+    QSet<quint64> m_cancelledRuns;             // results to ignore: the runtime could not stop them
+    quint64 m_cancelling = 0;                  // the run cancelLocalRun() is stopping right now
+    QStringList m_apiKeys;                     // newest last; never logged or stored
+    rest::RestClient *m_consoleRest = nullptr; // label sets: the API host the user chose
 };
 
 } // namespace ango::app

@@ -61,6 +61,7 @@ void RunPanel::buildUi()
     m_byExternalId = new QRadioButton(tr("is an external ID"), this);
     m_byExternalId->setAutoExclusive(false);
     m_apiKey = new QLineEdit(this);
+    m_apiKey->setObjectName(QStringLiteral("runApiKeyEdit"));
     m_apiKey->setEchoMode(QLineEdit::Password);
     m_apiKey->setPlaceholderText(tr("your API key (not stored)"));
 

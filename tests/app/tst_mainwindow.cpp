@@ -1,0 +1,580 @@
+// The console window end to end: panels wired to the controller, the runtime and core, with the
+// sandbox sample model, C++ callbacks that record what they are asked, and the local hub (a real
+// Socket.IO + REST peer on 127.0.0.1) for runs started on the hub.
+#include "annotation/annotation.h"
+#include "callbacks/callbackfactory.h"
+#include "callbacks/functioncallback.h"
+#include "console/consolecontroller.h"
+#include "hub/localhub.h"
+#include "mainwindow.h"
+#include "panels/config/configeditor.h"
+#include "panels/connection/connectionprofile.h"
+#include "panels/log/logmodel.h"
+#include "panels/log/logpanel.h"
+#include "panels/log/logview.h"
+#include "panels/log/requesttimeline.h"
+#include "panels/mapping/classmappingmodel.h"
+#include "panels/mapping/classmappingpanel.h"
+#include "panels/preview/overlayitem.h"
+#include "panels/preview/overlayshape.h"
+#include "panels/preview/previewpanel.h"
+#include "panels/preview/previewscene.h"
+#include "panels/review/reviewpanel.h"
+#include "recordinghttpserver.h"
+#include "runtime/pluginruntime.h"
+#include "sandbox/samplemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ango;
+using namespace ango::app;
+using nlohmann::json;
+
+namespace {
+
+// What the "recorder" callback was asked, newest last.
+QList<json> &recordedRequests()
+{
+    static QList<json> requests;
+    return requests;
+}
+
+// A callback that only answers when told to, and records what the runtime cancels.
+class HeldCallback final : public callbacks::Callback
+{
+public:
+    QString describe() const override { return QStringLiteral("held test callback"); }
+    void invoke(callbacks::Call call, Done done) override
+    {
+        calls.append(call.id);
+        pending = std::move(done);
+    }
+    void cancel(quint64 callId) override { cancelled.append(callId); }
+
+    QList<quint64> calls;
+    QList<quint64> cancelled;
+    Done pending;
+};
+
+void registerTestCallbacks()
+{
+    callbacks::registerCallbackKind(
+        QStringLiteral("recorder"), [](const QString &, const QVariantMap &) {
+            return Result<std::unique_ptr<callbacks::Callback>>(
+                std::make_unique<callbacks::FunctionCallback>([](const callbacks::Call &call) {
+                    recordedRequests().append(call.request);
+                    return sandbox::runSampleModel(call.request);
+                }));
+        });
+    callbacks::registerCallbackKind(
+        QStringLiteral("held"), [](const QString &, const QVariantMap &) {
+            return Result<std::unique_ptr<callbacks::Callback>>(std::make_unique<HeldCallback>());
+        });
+}
+
+json objectsOf(const json &answer)
+{
+    return answer.is_object() ? answer.value("objects", json::array()) : json::array();
+}
+
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void sandboxRunDrawsTheReturnedObjects();
+    void editingTheMappingChangesTheCategorySchemaSent();
+    void invalidConfigDisablesRunWithLineAndColumn();
+    void panelModelsPassTheModelTester();
+    void logTimelineFollowsTheRequest();
+    void cancelStopsTheCallback();
+    void labelSetIsLoadedFromTheProject();
+    void labelSetErrorsAreShownInWords();
+    void replayRestoresTheMaskedApiKey();
+    void hubRunsShowInThePreview();
+    void holdModeApproveDiscardAndEditDecideWhatIsDelivered();
+
+private:
+    QPushButton *runButton() const { return m_window->findChild<QPushButton *>(u"runButton"_qs); }
+    QLabel *runOutcome() const { return m_window->findChild<QLabel *>(u"runOutcomeLabel"_qs); }
+    bool runAndWait();
+    void connectToHub(hub::LocalHub &hub);
+    QString sampleImageCopy();
+
+    QTemporaryDir m_home;
+    MainWindow *m_window = nullptr;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    // Settings, the pending store and anything else the window writes stay in a temp folder;
+    // the keychain is not used (secrets stay in memory).
+    qputenv("XDG_CONFIG_HOME", m_home.filePath(u"config"_qs).toUtf8());
+    qputenv("XDG_DATA_HOME", m_home.filePath(u"data"_qs).toUtf8());
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"ango-console-test"_qs);
+    QCoreApplication::setApplicationName(u"tst_mainwindow"_qs);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_home.filePath(u"settings"_qs));
+    sandbox::registerSampleModel();
+    registerTestCallbacks();
+}
+
+void tst_MainWindow::init()
+{
+    QSettings().clear();
+    recordedRequests().clear();
+    m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
+    m_window->prepareSandbox(true);
+    m_window->resize(1400, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+}
+
+void tst_MainWindow::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+bool tst_MainWindow::runAndWait()
+{
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    if (!runButton()->isEnabled()) {
+        qWarning() << "Run is disabled:" << runButton()->toolTip();
+        return false;
+    }
+    QTest::mouseClick(runButton(), Qt::LeftButton);
+    if (!shown.count() && !shown.wait(10000))
+        return false;
+    return shown.first().first().toBool();
+}
+
+QString tst_MainWindow::sampleImageCopy()
+{
+    const QString path = m_home.filePath(u"sample.png"_qs);
+    if (!QFile::exists(path))
+        QFile::copy(sandbox::sampleImagePath(), path);
+    return path;
+}
+
+void tst_MainWindow::sandboxRunDrawsTheReturnedObjects()
+{
+    QVERIFY(runAndWait());
+
+    // What the sample model returns for the sandbox mapping, normalised as core does it.
+    auto mapping = sandbox::sampleMapping();
+    QVERIFY(mapping);
+    auto raw = sandbox::runSampleModel(json{{"categorySchema", mapping->categorySchema}});
+    QVERIFY(raw);
+    auto answer = annotation::normalize(*raw);
+    QVERIFY(answer);
+    const json expected = objectsOf(answer->toJson());
+    QVERIFY(expected.size() >= 5);
+
+    PreviewScene *scene = m_window->preview()->scene();
+    QCOMPARE(scene->objectCount(), int(expected.size()));
+    const QList<OverlayItem *> items = scene->overlayItems();
+    QCOMPARE(items.size(), qsizetype(expected.size()));
+    for (int i = 0; i < int(expected.size()); ++i) {
+        OverlayItem *item = scene->overlayItem(i);
+        QVERIFY(item);
+        QCOMPARE(item->objectIndex(), i);
+        QCOMPARE(item->classKey(), QString::fromStdString(expected[i].value("schemaId", "")));
+        auto shape = shapeFromObject(expected[i], QString());
+        QVERIFY(shape);
+        QCOMPARE(int(item->geometry().kind), int(shape->kind));
+        QCOMPARE(item->imageBounds(), shape->bounds());
+    }
+    QVERIFY(runOutcome()->text().contains(QString::number(expected.size())));
+}
+
+void tst_MainWindow::editingTheMappingChangesTheCategorySchemaSent()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    m_window->configEditor()->setConfigJson(u"{ \"threshold\" : 0.25 }"_qs);
+    QVERIFY(runAndWait());
+    QCOMPARE(recordedRequests().size(), 1);
+    const json before = recordedRequests().last();
+    QVERIFY(before["categorySchema"].is_array());
+    // configJSON goes out as the editor's exact text, as the hub sends it.
+    QVERIFY2(before["configJSON"] == json("{ \"threshold\" : 0.25 }"),
+             (before["configJSON"]).dump().c_str());
+
+    // Map the first class to another schemaId, as a user does in the table.
+    ClassMappingModel *model = m_window->mappingPanel()->model();
+    const QString firstClass = model->mappings().first().modelClass;
+    const QModelIndex target = model->index(0, ClassMappingModel::SchemaIdColumn);
+    QVERIFY(model->flags(target) & Qt::ItemIsEditable);
+    QVERIFY(model->setData(target, u"edited-schema-id"_qs));
+    QVERIFY(runAndWait());
+    QCOMPARE(recordedRequests().size(), 2);
+    const json after = recordedRequests().last()["categorySchema"];
+    QVERIFY(after != before["categorySchema"]);
+    QVERIFY2(after == m_window->mappingPanel()->categorySchema(), (after).dump().c_str());
+    bool found = false;
+    for (const json &entry : after) {
+        if (entry["modelClass"] == firstClass.toStdString()) {
+            QVERIFY2(entry["schemaId"] == json("edited-schema-id"),
+                     (entry["schemaId"]).dump().c_str());
+            found = true;
+        }
+    }
+    QVERIFY(found);
+    // The model used it: the preview shows that class under the new schemaId.
+    QVERIFY(m_window->preview()->scene()->classKeys().contains(u"edited-schema-id"_qs));
+}
+
+void tst_MainWindow::invalidConfigDisablesRunWithLineAndColumn()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    QVERIFY(runButton()->isEnabled());
+    m_window->configEditor()->setConfigJson(u"{\n  \"threshold\": 0.5,\n  \"x\": }\n"_qs);
+    QVERIFY(!m_window->configEditor()->isValid());
+    QVERIFY(!runButton()->isEnabled());
+    QVERIFY2(runButton()->toolTip().contains(u"Line 3, column"_qs),
+             qPrintable(runButton()->toolTip()));
+    QVERIFY2(runOutcome()->text().contains(u"Line 3, column"_qs), qPrintable(runOutcome()->text()));
+
+    // The menu's Run (Ctrl+Return) is refused too, and the callback is not called.
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    m_window->startRun();
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toBool(), false);
+    QVERIFY(recordedRequests().isEmpty());
+
+    m_window->configEditor()->setConfigJson(u"{\"threshold\": 0.5}"_qs);
+    QVERIFY(runButton()->isEnabled());
+    QVERIFY(runAndWait());
+    QCOMPARE(recordedRequests().size(), 1);
+}
+
+void tst_MainWindow::panelModelsPassTheModelTester()
+{
+    QAbstractItemModelTester mappingTester(m_window->mappingPanel()->model(),
+                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester logTester(m_window->logPanel()->model(),
+                                       QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester filterTester(m_window->logPanel()->filterModel(),
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester timelineTester(m_window->logPanel()->timelineModel(),
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // The window's own traffic through every model: runs, mapping edits, log selection.
+    QVERIFY(runAndWait());
+    ClassMappingModel *model = m_window->mappingPanel()->model();
+    QVERIFY(model->setData(model->index(0, ClassMappingModel::SchemaIdColumn), u"other"_qs));
+    model->addClass(u"extra-class"_qs);
+    QVERIFY(runAndWait());
+    m_window->logPanel()->model()->flush();
+    LogView *view = m_window->logPanel()->view();
+    const int rows = view->model()->rowCount();
+    QVERIFY(rows > 5);
+    view->setCurrentIndex(view->model()->index(rows - 1, 0));
+    m_window->logPanel()->filterEdit()->setText(u"delivered"_qs);
+    QTRY_VERIFY(view->model()->rowCount() < rows);
+}
+
+void tst_MainWindow::logTimelineFollowsTheRequest()
+{
+    QVERIFY(runAndWait());
+    LogModel *log = m_window->logPanel()->model();
+    log->flush();
+    // The "request" entries of the run, in order, each with the runtime's stage name.
+    QString session;
+    QStringList kinds;
+    int lastRequestRow = -1;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const logging::LogEntry entry = log->entry(row);
+        if (entry.category != u"request")
+            continue;
+        if (session.isEmpty())
+            session = entry.session;
+        if (entry.session == session) {
+            kinds << entry.kind;
+            lastRequestRow = row;
+        }
+    }
+    QVERIFY(!session.isEmpty());
+    QCOMPARE(kinds, (QStringList{u"received"_qs, u"callback started"_qs, u"callback finished"_qs,
+                                 u"validated"_qs, u"delivered"_qs}));
+
+    // Selecting one of them shows the whole timeline, every step reached.
+    LogView *view = m_window->logPanel()->view();
+    const QModelIndex source = log->index(lastRequestRow, 0);
+    const QModelIndex shown = m_window->logPanel()->filterModel()->mapFromSource(source);
+    QVERIFY(shown.isValid());
+    view->setCurrentIndex(shown);
+    RequestTimelineModel *timeline = m_window->logPanel()->timelineModel();
+    QTRY_COMPARE(timeline->session(), session);
+    for (RequestStep step : kRequestSteps)
+        QVERIFY2(timeline->stepState(step) == RequestTimelineModel::StepState::Reached,
+                 qPrintable(requestStepName(step)));
+}
+
+void tst_MainWindow::cancelStopsTheCallback()
+{
+    QVERIFY(m_window->controller()->useCallback(u"held"_qs, {}));
+    auto *callback = dynamic_cast<HeldCallback *>(m_window->controller()->callback());
+    QVERIFY(callback);
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    QTest::mouseClick(runButton(), Qt::LeftButton);
+    QTRY_COMPARE(callback->calls.size(), 1);
+    QVERIFY(!runButton()->isEnabled()); // busy
+    QCOMPARE(m_window->controller()->runtime()->status().running, 1);
+
+    auto *cancel = m_window->findChild<QPushButton *>(u"cancelButton"_qs);
+    QVERIFY(cancel && cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QCOMPARE(callback->cancelled, callback->calls); // the runtime cancelled the call itself
+    QCOMPARE(m_window->controller()->runtime()->status().running, 0);
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toBool(), false);
+    QVERIFY2(runOutcome()->text().contains(u"cancelled"_qs, Qt::CaseInsensitive),
+             qPrintable(runOutcome()->text()));
+    QVERIFY(runButton()->isEnabled());
+
+    // A late answer of the cancelled call changes nothing on screen.
+    const int objectsBefore = m_window->preview()->scene()->objectCount();
+    if (callback->pending)
+        callback->pending(sandbox::runSampleModel(json::object()));
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(m_window->preview()->scene()->objectCount(), objectsBefore);
+}
+
+void tst_MainWindow::labelSetIsLoadedFromTheProject()
+{
+    test::RecordingHttpServer api;
+    QVERIFY(api.listen());
+    const json tools
+        = json::array({{{"schemaId", "s-car"}, {"title", "Car"}, {"tool", "bounding-box"}},
+                       {{"schemaId", "s-tree"}, {"title", "Tree"}, {"tool", "polygon"}}});
+    api.setRoute(
+        "/v2/project/p-42",
+        test::ScriptedResponse::json(
+            200,
+            {{"status", "success"},
+             {"data", {{"project", {{"_id", "p-42"}, {"categorySchema", {{"tools", tools}}}}}}}}));
+    m_window->findChild<QLineEdit *>(u"apiHostEdit"_qs)->setText(api.url().toString());
+    auto *apiKey = m_window->findChild<QLineEdit *>(u"runApiKeyEdit"_qs);
+    QVERIFY(apiKey);
+    apiKey->setText(u"key-for-the-label-set"_qs);
+    m_window->mappingPanel()->setProjectId(u"p-42"_qs);
+
+    ClassMappingModel *model = m_window->mappingPanel()->model();
+    m_window->mappingPanel()->loadLabelSetAction()->trigger();
+    QTRY_COMPARE(model->labelTools().size(), 2);
+    QCOMPARE(model->labelTools()[0].schemaId, u"s-car"_qs);
+    QCOMPARE(model->labelTools()[1].title, u"Tree"_qs);
+    QCOMPARE(api.requestCount(), 1);
+    QCOMPARE(api.requests()[0].header("apikey"), QByteArray("key-for-the-label-set"));
+    // The call is in the request log, the key is not.
+    LogModel *log = m_window->logPanel()->model();
+    log->flush();
+    bool logged = false;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const logging::LogEntry entry = log->entry(row);
+        QVERIFY(!logging::formatText(entry).contains(u"key-for-the-label-set"_qs));
+        logged = logged
+                 || (entry.category == u"rest" && entry.message.contains(u"/v2/project/p-42"_qs));
+    }
+    QVERIFY(logged);
+}
+
+void tst_MainWindow::labelSetErrorsAreShownInWords()
+{
+    test::RecordingHttpServer api;
+    QVERIFY(api.listen());
+    api.setFallback(test::ScriptedResponse::json(404, {{"message", "Project not found"}}));
+    m_window->findChild<QLineEdit *>(u"apiHostEdit"_qs)->setText(api.url().toString());
+    m_window->findChild<QLineEdit *>(u"runApiKeyEdit"_qs)->setText(u"some-api-key"_qs);
+    m_window->mappingPanel()->setProjectId(u"missing"_qs);
+    auto *message = m_window->findChild<QLabel *>(u"mappingMessage"_qs);
+    m_window->mappingPanel()->loadLabelSetAction()->trigger();
+    QTRY_VERIFY(message->text().contains(u"404"_qs));
+    QVERIFY2(message->text().contains(u"/v2/project/missing"_qs), qPrintable(message->text()));
+    QVERIFY(!message->text().contains(u"some-api-key"_qs));
+
+    // Without an API key nothing is sent and the panel says what is missing.
+    m_window->findChild<QLineEdit *>(u"runApiKeyEdit"_qs)->clear();
+    m_window->mappingPanel()->loadLabelSetAction()->trigger();
+    QVERIFY2(message->text().contains(u"API key"_qs), qPrintable(message->text()));
+    QCOMPARE(api.requestCount(), 1);
+}
+
+void tst_MainWindow::replayRestoresTheMaskedApiKey()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    const QString key = u"replay-api-key-123456"_qs;
+    json recorded = {{"session", "s-replay"},
+                     {"assetId", "a1"},
+                     {"apiKey", key.toStdString()},
+                     {"categorySchema", m_window->mappingPanel()->categorySchema()},
+                     {"dataURL", ""}};
+    // The console has seen the key (a run with it), the log only shows it masked.
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    m_window->controller()->runLocal(recorded);
+    QCOMPARE(recordedRequests().size(), 1);
+    recorded["apiKey"] = logging::mask(key).toStdString();
+    QVERIFY(recorded["apiKey"] != json(key.toStdString()));
+    Q_EMIT m_window->logPanel()->replayRequested(recorded);
+    QTRY_COMPARE(recordedRequests().size(), 2);
+    QVERIFY2(recordedRequests().last()["apiKey"] == json(key.toStdString()),
+             (recordedRequests().last()["apiKey"]).dump().c_str());
+
+    // An unknown masked key stays masked.
+    recorded["apiKey"] = "***zzzz";
+    Q_EMIT m_window->logPanel()->replayRequested(recorded);
+    QTRY_COMPARE(recordedRequests().size(), 3);
+    QVERIFY2(recordedRequests().last()["apiKey"] == json("***zzzz"),
+             (recordedRequests().last()["apiKey"]).dump().c_str());
+}
+
+void tst_MainWindow::connectToHub(hub::LocalHub &hub)
+{
+    QVERIFY(hub.start(u"127.0.0.1:0"_qs));
+    hub.setPluginSecret(u"plugin-1"_qs, u"plugin-secret-value"_qs);
+    ConnectionProfile profile;
+    profile.pluginId = u"plugin-1"_qs;
+    profile.hubUrl = hub.url();
+    profile.apiHost = hub.url();
+    m_window->controller()->connectToHub(profile, u"plugin-secret-value"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(hub.isLive(u"plugin-1"_qs), 10000);
+}
+
+void tst_MainWindow::hubRunsShowInThePreview()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    hub::LocalHub hub;
+    connectToHub(hub);
+    if (QTest::currentTestFailed())
+        return;
+    auto asset = hub.addAsset(sampleImageCopy());
+    QVERIFY(asset);
+    const QImage sample(sampleImageCopy());
+
+    m_window->preview()->clear();
+    QSignalSpy shownHub(m_window, &MainWindow::hubResultShown);
+    QSignalSpy image(m_window->preview(), &PreviewPanel::imageLoaded);
+    QSignalSpy finished(&hub, &hub::LocalHub::runFinished);
+    const json schema = json::array({{{"schemaId", "hub-car"}, {"modelClass", "car"}}});
+    auto session = hub.sendRun(u"plugin-1"_qs, asset->id, schema, std::nullopt, false);
+    QVERIFY(session);
+    QTRY_COMPARE_WITH_TIMEOUT(shownHub.count(), 1, 10000);
+    QCOMPARE(shownHub.first().first().toString(), *session);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    const auto outcome = finished.first().first().value<hub::RunOutcome>();
+    QVERIFY(outcome.ok);
+
+    // The preview shows what the hub received, over the asset fetched from the hub's URL.
+    const json delivered = objectsOf(outcome.result);
+    PreviewScene *scene = m_window->preview()->scene();
+    QCOMPARE(scene->objectCount(), int(delivered.size()));
+    QCOMPARE(scene->overlayItems().size(), qsizetype(delivered.size()));
+    QVERIFY(scene->classKeys().contains(u"hub-car"_qs));
+    QTRY_VERIFY_WITH_TIMEOUT(image.count() >= 1, 10000);
+    QCOMPARE(scene->imageSize(), sample.size());
+    // Unmapped classes come back without a schemaId: validation problems are listed.
+    QVERIFY(!scene->problems().isEmpty());
+
+    // Its progress is in the log as a timeline, with the hub's session.
+    LogModel *log = m_window->logPanel()->model();
+    log->flush();
+    QStringList kinds;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const logging::LogEntry entry = log->entry(row);
+        QVERIFY(!logging::formatText(entry).contains(hub.apiKey()));
+        if (entry.category == u"request" && entry.session == *session)
+            kinds << entry.kind;
+    }
+    QVERIFY2(kinds.contains(u"received"_qs) && kinds.contains(u"delivered"_qs),
+             qPrintable(kinds.join(u',')));
+}
+
+void tst_MainWindow::holdModeApproveDiscardAndEditDecideWhatIsDelivered()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    QAction *hold = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>())
+        if (action->text().contains(u"(hold)"_qs))
+            hold = action;
+    QVERIFY(hold);
+    hold->trigger();
+    QCOMPARE(m_window->controller()->reviewPolicy(), runtime::ReviewPolicy::Hold);
+
+    hub::LocalHub hub;
+    connectToHub(hub);
+    if (QTest::currentTestFailed())
+        return;
+    auto asset = hub.addAsset(sampleImageCopy());
+    QVERIFY(asset);
+    QSignalSpy finished(&hub, &hub::LocalHub::runFinished);
+    ReviewPanel *review = m_window->reviewPanel();
+    auto mapping = sandbox::sampleMapping();
+    QVERIFY(mapping);
+    const json schema = mapping->categorySchema;
+
+    // 1. Discard: nothing reaches the hub.
+    auto discarded = hub.sendRun(u"plugin-1"_qs, asset->id, schema, std::nullopt, false);
+    QVERIFY(discarded);
+    QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
+    QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 1);
+    review->discardCurrent();
+    QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 0);
+
+    // 2. Approve unchanged: the callback's result goes out as it returned it.
+    auto approved = hub.sendRun(u"plugin-1"_qs, asset->id, schema, std::nullopt, false);
+    QVERIFY(approved);
+    QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
+    QCOMPARE(finished.count(), 0);
+    review->approveCurrent();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    auto outcome = finished.takeFirst().first().value<hub::RunOutcome>();
+    QCOMPARE(outcome.session, *approved); // not the discarded one
+    QVERIFY(outcome.ok);
+    auto expected = sandbox::runSampleModel(json{{"categorySchema", schema}});
+    QVERIFY(expected);
+    QVERIFY2(outcome.result == *expected, (outcome.result).dump().c_str());
+
+    // 3. Edit (move a box), then approve: the hub gets the moved box.
+    auto edited = hub.sendRun(u"plugin-1"_qs, asset->id, schema, std::nullopt, false);
+    QVERIFY(edited);
+    QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
+    const json objects = objectsOf(review->currentSession()->editedAnswer());
+    int boxSlot = -1;
+    for (int i = 0; i < int(objects.size()) && boxSlot < 0; ++i)
+        if (objects[i].contains("bounding-box"))
+            boxSlot = i;
+    QVERIFY(boxSlot >= 0);
+    QVERIFY(review->moveBox(boxSlot, QRectF(11, 22, 33, 44)));
+    review->approveCurrent();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    outcome = finished.takeFirst().first().value<hub::RunOutcome>();
+    QCOMPARE(outcome.session, *edited);
+    const json box = objectsOf(outcome.result).at(boxSlot).at("bounding-box");
+    QCOMPARE(box.at("x").get<double>(), 11.0);
+    QCOMPARE(box.at("y").get<double>(), 22.0);
+    QCOMPARE(box.at("width").get<double>(), 33.0);
+    QCOMPARE(box.at("height").get<double>(), 44.0);
+    QCOMPARE(review->pendingCount(), 0);
+    QCOMPARE(hub.runsInFlight(), 1); // the discarded run: never answered
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
