@@ -27,13 +27,17 @@ void SecretStore::markUnavailable(const QString &reason)
     Q_EMIT keychainUnavailable(reason);
 }
 
+// Jobs have no parent: a backend's asynchronous call (libsecret) still refers to its job when the
+// store goes away, so each job lives until it finishes and deletes itself; `this` as the
+// connection's context keeps a finished job from calling into a destroyed store.
+
 void SecretStore::read(const QString &key, ReadDone done)
 {
     if (m_sessionOnly || !m_keychainAvailable) {
         done(m_session.value(key));
         return;
     }
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false); // never a plain-text file
     job->setKey(key);
@@ -61,7 +65,7 @@ void SecretStore::write(const QString &key, const QString &secret, WriteDone don
             done({});
         return;
     }
-    auto *job = new QKeychain::WritePasswordJob(m_service, this);
+    auto *job = new QKeychain::WritePasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
@@ -89,7 +93,7 @@ void SecretStore::remove(const QString &key, WriteDone done)
             done({});
         return;
     }
-    auto *job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto *job = new QKeychain::DeletePasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
