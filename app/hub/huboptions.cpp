@@ -1,11 +1,10 @@
 #include "huboptions.h"
 
+#include "cli/flags.h"
 #include "socketio/socketiopacket.h"
 
 #include <QFile>
 #include <QMap>
-
-#include <cmath>
 
 namespace ango::app {
 
@@ -13,24 +12,15 @@ using nlohmann::json;
 
 namespace {
 
-Result<std::chrono::milliseconds> parseSeconds(const QString &flag, const QString &value)
-{
-    bool ok = false;
-    const double seconds = value.toDouble(&ok);
-    if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
-        return makeError(
-            QStringLiteral("%1 needs a number of seconds above 0 (got \"%2\")").arg(flag, value));
-    return std::chrono::milliseconds(std::max<qint64>(1, qint64(std::llround(seconds * 1000))));
-}
-
-const QStringList kValueFlags = {
-    QStringLiteral("--listen"),        QStringLiteral("--plugin-id"),
-    QStringLiteral("--asset"),         QStringLiteral("--mapping"),
-    QStringLiteral("--config"),        QStringLiteral("--timeout"),
-    QStringLiteral("--ping-interval"), QStringLiteral("--ping-timeout"),
-    QStringLiteral("--max-payload"),
+const cli::FlagSyntax kSyntax{
+    QStringLiteral("hub"),
+    {QStringLiteral("--listen"), QStringLiteral("--plugin-id"), QStringLiteral("--asset"),
+     QStringLiteral("--mapping"), QStringLiteral("--config"), QStringLiteral("--timeout"),
+     QStringLiteral("--ping-interval"), QStringLiteral("--ping-timeout"),
+     QStringLiteral("--max-payload")},
+    {QStringLiteral("--workflow"), QStringLiteral("--once")},
+    QStringLiteral("set ANGO_PLUGIN_SECRET"),
 };
-const QStringList kSwitches = {QStringLiteral("--workflow"), QStringLiteral("--once")};
 
 } // namespace
 
@@ -87,49 +77,16 @@ Result<HubCommandOptions> parseHubArguments(const QStringList &arguments,
                                             const QProcessEnvironment &environment)
 {
     HubCommandOptions options;
-    QMap<QString, QString> values;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        QString flag = arguments.at(i);
-        QString value;
-        bool hasInlineValue = false;
-        if (const qsizetype eq = flag.indexOf(QLatin1Char('='));
-            flag.startsWith(QLatin1String("--")) && eq > 0) {
-            value = flag.mid(eq + 1);
-            flag = flag.left(eq);
-            hasInlineValue = true;
-        }
-        if (flag == QLatin1String("--help") || flag == QLatin1String("-h")) {
-            options.help = true;
-            return options;
-        }
-        if (flag == QLatin1String("--secret"))
-            return makeError(
-                QStringLiteral("--secret is not accepted: the secret would show in the process "
-                               "list; set ANGO_PLUGIN_SECRET"));
-        if (kSwitches.contains(flag)) {
-            if (hasInlineValue)
-                return makeError(QStringLiteral("%1 takes no value").arg(flag));
-            if (flag == QLatin1String("--workflow"))
-                options.workflow = true;
-            else
-                options.once = true;
-            continue;
-        }
-        if (!kValueFlags.contains(flag))
-            return makeError(
-                flag.startsWith(QLatin1Char('-'))
-                    ? QStringLiteral("unknown flag %1 (see ango-console hub --help)").arg(flag)
-                    : QStringLiteral("unexpected argument \"%1\" (see ango-console hub --help)")
-                          .arg(flag));
-        if (!hasInlineValue) {
-            if (i + 1 >= arguments.size() || arguments.at(i + 1).startsWith(QLatin1String("--")))
-                return makeError(QStringLiteral("%1 needs a value").arg(flag));
-            value = arguments.at(++i);
-        }
-        if (values.contains(flag))
-            return makeError(QStringLiteral("%1 is given twice").arg(flag));
-        values.insert(flag, value);
+    auto flags = cli::parseFlags(arguments, kSyntax);
+    if (!flags)
+        return flags.error();
+    if (flags->help) {
+        options.help = true;
+        return options;
     }
+    options.workflow = flags->has(QStringLiteral("--workflow"));
+    options.once = flags->has(QStringLiteral("--once"));
+    const QMap<QString, QString> &values = flags->values;
 
     if (values.contains(QStringLiteral("--listen"))) {
         options.listen = values.value(QStringLiteral("--listen")).trimmed();
@@ -177,7 +134,7 @@ Result<HubCommandOptions> parseHubArguments(const QStringList &arguments,
           std::pair{QStringLiteral("--ping-timeout"), &options.hub.pingTimeout}}) {
         if (!values.contains(flag))
             continue;
-        auto duration = parseSeconds(flag, values.value(flag));
+        auto duration = cli::parseSeconds(flag, values.value(flag));
         if (!duration)
             return duration.error();
         *target = *duration;
@@ -202,16 +159,10 @@ Result<HubCommandOptions> parseHubArguments(const QStringList &arguments,
         return makeError(QStringLiteral(
             "ANGO_PLUGIN_SECRET is not set: the hub needs the plugin's secret to accept it"));
 
-    const QString level
-        = environment.value(QStringLiteral("LOGLEVEL"), QStringLiteral("INFO")).trimmed();
-    if (level.compare(QLatin1String("WARN"), Qt::CaseInsensitive) == 0)
-        options.logLevel = logging::Level::Warning;
-    else if (auto parsed = logging::levelFromName(level.toLower()))
-        options.logLevel = *parsed;
-    else
-        return makeError(
-            QStringLiteral("LOGLEVEL must be DEBUG, INFO, WARNING or ERROR (got \"%1\")")
-                .arg(level));
+    auto level = cli::logLevelFromEnvironment(environment);
+    if (!level)
+        return level.error();
+    options.logLevel = *level;
     return options;
 }
 

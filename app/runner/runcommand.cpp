@@ -65,14 +65,19 @@ int runHeadless(int argc, char **argv)
 #ifdef ANGO_HAVE_CALLBACK_ADAPTERS
     ango::callbacks::adapters::registerAdapterKinds();
 #endif
-    // Adapters with worker processes get as many workers as runs may overlap.
-    const QVariantMap callbackOptions{
-        {QStringLiteral("concurrency"), options.runtime.interactiveConcurrency},
+    // Adapters with worker processes get as many workers as runs may overlap, unless the profile
+    // says otherwise.
+    QVariantMap callbackOptions{
+        {QStringLiteral("concurrency"), options.callbackWorkers > 0
+                                            ? options.callbackWorkers
+                                            : options.runtime.interactiveConcurrency},
         {QStringLiteral("apiHost"), options.runtime.apiHost.toString()},
     };
+    if (!options.callbackInterpreter.isEmpty())
+        callbackOptions.insert(QStringLiteral("interpreter"), options.callbackInterpreter);
     auto callback = ango::callbacks::createCallback(options.callbackSpec, callbackOptions);
     if (!callback) {
-        printError(QStringLiteral("--callback: ") + callback.error().message);
+        printError(options.callbackSource + QStringLiteral(": ") + callback.error().message);
         return kExitBadUsage;
     }
     std::unique_ptr<ango::callbacks::Callback> callbackObject = std::move(callback.value());

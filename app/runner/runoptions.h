@@ -6,7 +6,8 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
-// The flags of `ango-console run`, parsed without side effects so they can be tested alone.
+// The flags of `ango-console run`, parsed without side effects beyond reading the profile and the
+// secret file, so they can be tested alone.
 namespace ango::app {
 
 enum class LogFormat { Text, Jsonl };
@@ -15,14 +16,20 @@ struct RunOptions
 {
     runtime::RuntimeOptions runtime;
     QString callbackSpec = QStringLiteral("demo");
+    QString callbackSource = QStringLiteral("--callback"); // names it in errors: flag or profile
+    QString callbackInterpreter; // python: only; empty: the adapter's default (python3 on PATH)
+    int callbackWorkers = 0;     // worker processes; 0: as many as interactive runs at a time
+    QString profilePath;         // --profile, empty when none
     LogFormat logFormat = LogFormat::Text;
     logging::Level logLevel = logging::Level::Info; // from LOGLEVEL, as the SDK
     std::chrono::milliseconds drainBound{10000};
     bool help = false;
 };
 
-// `arguments` are those after "run". The secret comes from ANGO_PLUGIN_SECRET or --secret-file,
-// never from the command line. Errors name the flag (exit code 2).
+// `arguments` are those after "run". Values come from the profile (--profile FILE), then from
+// the flags, which override it. The secret comes from --secret-file, else the profile's secret
+// reference, else ANGO_PLUGIN_SECRET; never from the command line. Errors name the flag, or the
+// file and the field of the profile (exit code 2).
 Result<RunOptions> parseRunArguments(const QStringList &arguments,
                                      const QProcessEnvironment &environment);
 

@@ -128,6 +128,8 @@ private Q_SLOTS:
             << u"--mapping: cannot read /nonexistent.json"_s;
         QTest::newRow("twice") << (QStringList(base) << u"--plugin-id"_s << u"q"_s) << true
                                << u"--plugin-id is given twice"_s;
+        QTest::newRow("switch twice")
+            << (QStringList(base) << u"--once"_s) << true << u"--once is given twice"_s;
         QTest::newRow("switch with value")
             << (QStringList(base) << u"--workflow=yes"_s) << true << u"--workflow takes no value"_s;
         QTest::newRow("secret on the command line")

@@ -1,5 +1,6 @@
 #include "hubpeer.h"
 #include "recordinghttpserver.h"
+#include "runnerprocess.h"
 
 #include <QProcess>
 #include <QTest>
@@ -20,9 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-const QString kConsole = qEnvironmentVariableIsEmpty("ANGO_CONSOLE")
-                             ? QStringLiteral(ANGO_CONSOLE_PATH)
-                             : qEnvironmentVariable("ANGO_CONSOLE");
+const QString kConsole = ango::test::consolePath();
 const std::string kSecret = "runner-secret-A1B2C3D4E5";
 const std::string kApiKey = "runner-api-key-Z9Y8X7W6V5";
 
@@ -41,77 +40,13 @@ json payload(const std::string &session, json extra = json::object())
     return p;
 }
 
-// The runner's process with its stdout split into lines as they come.
-class Runner : public QObject
+// The runner of these tests: ANGO_PLUGIN_SECRET set unless told otherwise.
+class Runner : public ango::test::RunnerProcess
 {
 public:
-    explicit Runner(QStringList arguments, bool withSecret = true)
-    {
-        auto environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("ANGO_PLUGIN_SECRET"));
-        environment.remove(QStringLiteral("LOGLEVEL"));
-        if (withSecret)
-            environment.insert(QStringLiteral("ANGO_PLUGIN_SECRET"),
-                               QString::fromStdString(kSecret));
-        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        m_process.setProcessEnvironment(environment);
-        connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
-            m_pending += m_process.readAllStandardOutput();
-            m_allStdout += m_pending;
-            qsizetype newline;
-            while ((newline = m_pending.indexOf('\n')) >= 0) {
-                m_lines << m_pending.left(newline);
-                m_pending.remove(0, newline + 1);
-            }
-        });
-        connect(&m_process, &QProcess::readyReadStandardError, this,
-                [this] { m_stderr += m_process.readAllStandardError(); });
-        m_process.start(kConsole, QStringList{QStringLiteral("run")} + arguments);
-    }
-    ~Runner() override
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    QProcess &process() { return m_process; }
-    const QList<QByteArray> &lines() const { return m_lines; }
-    QByteArray everything() const { return m_allStdout + m_stderr; }
-    QByteArray standardError() const { return m_stderr; }
-    bool finished() const { return m_process.state() == QProcess::NotRunning; }
-
-    // jsonl lines whose JSON matches all of `fields`.
-    int countLines(const json &fields) const
-    {
-        int n = 0;
-        for (const QByteArray &line : m_lines) {
-            const json entry = json::parse(line.constBegin(), line.constEnd(), nullptr, false);
-            if (!entry.is_object())
-                continue;
-            bool all = true;
-            for (auto it = fields.begin(); it != fields.end() && all; ++it)
-                all = entry.contains(it.key()) && entry[it.key()] == it.value();
-            n += all ? 1 : 0;
-        }
-        return n;
-    }
-
-    QString tail() const
-    {
-        QString text;
-        for (qsizetype i = std::max<qsizetype>(0, m_lines.size() - 25); i < m_lines.size(); ++i)
-            text += QString::fromUtf8(m_lines.at(i).left(300)) + QLatin1Char('\n');
-        return text + QStringLiteral("stderr: ") + QString::fromUtf8(m_stderr.right(2000));
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_pending;
-    QByteArray m_allStdout;
-    QByteArray m_stderr;
-    QList<QByteArray> m_lines;
+    explicit Runner(const QStringList &arguments, bool withSecret = true)
+        : RunnerProcess(arguments, withSecret ? QString::fromStdString(kSecret) : QString())
+    {}
 };
 
 } // namespace

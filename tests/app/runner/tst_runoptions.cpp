@@ -20,8 +20,54 @@ private Q_SLOTS:
     void secretFileProblems();
     void logLevelFromTheEnvironment_data();
     void logLevelFromTheEnvironment();
+    void pythonInterpreter();
+    void pythonFlagNeedsAPythonCallback();
+    void profileSetsEverything();
+    void flagsOverrideTheProfile();
+    void profileSecretReferences();
+    void badProfilesNameFileAndField_data();
+    void badProfilesNameFileAndField();
 
 private:
+    QString writeProfile(const QString &name, const QByteArray &content)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return {};
+        file.write(content);
+        return path;
+    }
+    // Every field set to something other than its default.
+    QByteArray fullProfile(const QString &secretFile) const
+    {
+        return QByteArray(R"({
+  "version": 1,
+  "name": "staging",
+  "hubUrl": "http://127.0.0.1:4100",
+  "apiHost": "http://127.0.0.1:4200",
+  "pluginId": "profile-plugin",
+  "secret": {"file": "%1"},
+  "callback": {"spec": "python:/srv/model.py:predict", "interpreter": "/srv/venv/bin/python3",
+               "concurrency": 3},
+  "mapping": [{"schemaId": "s1", "modelClass": "car"}],
+  "config": {"threshold": 0.5},
+  "concurrency": 6,
+  "workflowConcurrency": 2,
+  "requestTimeoutSeconds": 7.5,
+  "heartbeatSeconds": 0.25,
+  "review": "hold",
+  "logFormat": "jsonl"
+})")
+            .replace("%1", secretFile.toUtf8());
+    }
+    QString secretFile(const QString &name, const QByteArray &secret)
+    {
+        return writeProfile(name, secret);
+    }
+
+    QTemporaryDir m_dir;
+
     static QProcessEnvironment env(const QString &secret = QStringLiteral("s3cr3t-value"))
     {
         QProcessEnvironment environment;
@@ -216,6 +262,216 @@ void tst_RunOptions::logLevelFromTheEnvironment()
     QVERIFY(options);
     QCOMPARE(int(options->logLevel), level);
     QCOMPARE(int(options->runtime.minimumLogLevel), level);
+}
+
+void tst_RunOptions::pythonInterpreter()
+{
+    const auto options
+        = parseRunArguments({QStringLiteral("--plugin-id"), QStringLiteral("p"),
+                             QStringLiteral("--callback"), QStringLiteral("python:model.py"),
+                             QStringLiteral("--python"), QStringLiteral("/usr/bin/python3")},
+                            env());
+    QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
+    QCOMPARE(options->callbackSpec, QStringLiteral("python:model.py"));
+    QCOMPARE(options->callbackInterpreter, QStringLiteral("/usr/bin/python3"));
+    QCOMPARE(options->callbackSource, QStringLiteral("--callback"));
+    // Without --python the adapter's default applies.
+    const auto plain
+        = parseRunArguments({QStringLiteral("--plugin-id"), QStringLiteral("p"),
+                             QStringLiteral("--callback"), QStringLiteral("python:model.py")},
+                            env());
+    QVERIFY(plain);
+    QVERIFY(plain->callbackInterpreter.isEmpty());
+}
+
+void tst_RunOptions::pythonFlagNeedsAPythonCallback()
+{
+    const auto options
+        = parseRunArguments({QStringLiteral("--plugin-id"), QStringLiteral("p"),
+                             QStringLiteral("--python"), QStringLiteral("/usr/bin/python3")},
+                            env());
+    QVERIFY(!options);
+    QVERIFY2(options.error().message.startsWith(QStringLiteral("--python")),
+             qPrintable(options.error().message));
+}
+
+void tst_RunOptions::profileSetsEverything()
+{
+    QVERIFY(m_dir.isValid());
+    const QString secret = secretFile(QStringLiteral("all-secret"), "file-secret\n");
+    const QString path = writeProfile(QStringLiteral("all.json"), fullProfile(secret));
+    // ANGO_PLUGIN_SECRET is set too: the profile's reference wins.
+    const auto options = parseRunArguments({QStringLiteral("--profile"), path}, env());
+    QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
+    const auto &rt = options->runtime;
+    QCOMPARE(options->profilePath, path);
+    QCOMPARE(rt.pluginId, QStringLiteral("profile-plugin"));
+    QCOMPARE(rt.secret, QStringLiteral("file-secret"));
+    QCOMPARE(rt.hubUrl, QUrl(QStringLiteral("http://127.0.0.1:4100")));
+    QCOMPARE(rt.apiHost, QUrl(QStringLiteral("http://127.0.0.1:4200")));
+    QCOMPARE(options->callbackSpec, QStringLiteral("python:/srv/model.py:predict"));
+    QCOMPARE(options->callbackInterpreter, QStringLiteral("/srv/venv/bin/python3"));
+    QCOMPARE(options->callbackWorkers, 3);
+    QCOMPARE(options->callbackSource, path + QStringLiteral(": profile.callback"));
+    QCOMPARE(rt.interactiveConcurrency, 6);
+    QCOMPARE(rt.workflowConcurrency, 2);
+    QCOMPARE(rt.requestTimeout, std::chrono::milliseconds(7500));
+    QCOMPARE(rt.heartbeatInterval, std::chrono::milliseconds(250));
+    QCOMPARE(rt.review, ango::runtime::ReviewPolicy::Hold);
+    QCOMPARE(options->logFormat, LogFormat::Jsonl);
+    QVERIFY(rt.pendingStorePath.contains(QStringLiteral("profile-plugin")));
+}
+
+void tst_RunOptions::flagsOverrideTheProfile()
+{
+    const QString secret = secretFile(QStringLiteral("override-secret"), "file-secret");
+    const QString flagSecret = secretFile(QStringLiteral("flag-secret"), "flag-secret\n");
+    const QString path = writeProfile(QStringLiteral("override.json"), fullProfile(secret));
+    const auto options = parseRunArguments({QStringLiteral("--profile"),
+                                            path,
+                                            QStringLiteral("--plugin-id"),
+                                            QStringLiteral("other"),
+                                            QStringLiteral("--host"),
+                                            QStringLiteral("http://127.0.0.1:5100"),
+                                            QStringLiteral("--api-host"),
+                                            QStringLiteral("http://127.0.0.1:5200"),
+                                            QStringLiteral("--concurrency"),
+                                            QStringLiteral("9"),
+                                            QStringLiteral("--workflow-concurrency"),
+                                            QStringLiteral("1"),
+                                            QStringLiteral("--review"),
+                                            QStringLiteral("auto"),
+                                            QStringLiteral("--log-format"),
+                                            QStringLiteral("text"),
+                                            QStringLiteral("--request-timeout"),
+                                            QStringLiteral("3"),
+                                            QStringLiteral("--heartbeat-interval"),
+                                            QStringLiteral("9"),
+                                            QStringLiteral("--secret-file"),
+                                            flagSecret,
+                                            QStringLiteral("--python"),
+                                            QStringLiteral("/usr/bin/python3")},
+                                           env());
+    QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
+    const auto &rt = options->runtime;
+    QCOMPARE(rt.pluginId, QStringLiteral("other"));
+    QCOMPARE(rt.secret, QStringLiteral("flag-secret"));
+    QCOMPARE(rt.hubUrl, QUrl(QStringLiteral("http://127.0.0.1:5100")));
+    QCOMPARE(rt.apiHost, QUrl(QStringLiteral("http://127.0.0.1:5200")));
+    QCOMPARE(rt.interactiveConcurrency, 9);
+    QCOMPARE(rt.workflowConcurrency, 1);
+    QCOMPARE(rt.review, ango::runtime::ReviewPolicy::Auto);
+    QCOMPARE(options->logFormat, LogFormat::Text);
+    QCOMPARE(rt.requestTimeout, std::chrono::milliseconds(3000));
+    QCOMPARE(rt.heartbeatInterval, std::chrono::milliseconds(9000));
+    QCOMPARE(options->callbackSpec, QStringLiteral("python:/srv/model.py:predict"));
+    QCOMPARE(options->callbackInterpreter, QStringLiteral("/usr/bin/python3"));
+
+    // Another kind of callback on the command line drops the profile's Python interpreter.
+    const auto demo = parseRunArguments(
+        {QStringLiteral("--profile"), path, QStringLiteral("--callback"), QStringLiteral("demo")},
+        env());
+    QVERIFY(demo);
+    QCOMPARE(demo->callbackSpec, QStringLiteral("demo"));
+    QCOMPARE(demo->callbackSource, QStringLiteral("--callback"));
+    QVERIFY(demo->callbackInterpreter.isEmpty());
+    // A flag given twice is still an error, profile or not.
+    QVERIFY(!parseRunArguments(
+        {QStringLiteral("--profile"), path, QStringLiteral("--profile"), path}, env()));
+}
+
+void tst_RunOptions::profileSecretReferences()
+{
+    const QByteArray head = R"({"version": 1, "pluginId": "p", "secret": )";
+    auto environment = env(QStringLiteral("default-variable-secret"));
+    environment.insert(QStringLiteral("MY_PLUGIN_SECRET"), QStringLiteral("  named-variable \n"));
+    environment.insert(QStringLiteral("SECRETS_DIR"), m_dir.path());
+    secretFile(QStringLiteral("in-dir"), "dir-secret");
+
+    const auto fromEnv = parseRunArguments(
+        {QStringLiteral("--profile"),
+         writeProfile(QStringLiteral("env.json"), head + R"({"env": "MY_PLUGIN_SECRET"}})")},
+        environment);
+    QVERIFY2(fromEnv, qPrintable(fromEnv ? QString() : fromEnv.error().message));
+    QCOMPARE(fromEnv->runtime.secret, QStringLiteral("named-variable"));
+
+    const auto fromExpandedFile = parseRunArguments(
+        {QStringLiteral("--profile"),
+         writeProfile(QStringLiteral("dir.json"), head + R"({"file": "${SECRETS_DIR}/in-dir"}})")},
+        environment);
+    QVERIFY2(fromExpandedFile,
+             qPrintable(fromExpandedFile ? QString() : fromExpandedFile.error().message));
+    QCOMPARE(fromExpandedFile->runtime.secret, QStringLiteral("dir-secret"));
+
+    // A keychain reference: --secret-file makes the profile usable headless.
+    const QString keychain = writeProfile(QStringLiteral("keychain.json"),
+                                          head + R"({"keychain": "plugin-secret/prod"}})");
+    const auto refused = parseRunArguments({QStringLiteral("--profile"), keychain}, environment);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.startsWith(keychain
+                                                + QStringLiteral(": profile.secret.keychain: ")),
+             qPrintable(refused.error().message));
+    QVERIFY(refused.error().message.contains(QStringLiteral("--secret-file")));
+    const auto overridden
+        = parseRunArguments({QStringLiteral("--profile"), keychain, QStringLiteral("--secret-file"),
+                             m_dir.filePath(QStringLiteral("in-dir"))},
+                            environment);
+    QVERIFY(overridden);
+    QCOMPARE(overridden->runtime.secret, QStringLiteral("dir-secret"));
+}
+
+void tst_RunOptions::badProfilesNameFileAndField_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QStringList>("lines"); // each expected line, after "PATH: "
+    const QByteArray head = R"({"version": 1, "pluginId": "p", "secret": {"env": "X_SECRET"}, )";
+    QTest::newRow("concurrency zero")
+        << head + R"("concurrency": 0})"
+        << QStringList{QStringLiteral("profile.concurrency: must be a positive integer, got 0")};
+    QTest::newRow("two problems, two lines")
+        << head + R"("review": "later", "workflowConcurrency": "two"})"
+        << QStringList{QStringLiteral("profile.workflowConcurrency: "),
+                       QStringLiteral("profile.review: must be \"auto\" or \"hold\"")};
+    QTest::newRow("misspelt key") << head + R"("reveiw": "hold"})"
+                                  << QStringList{QStringLiteral(
+                                         "profile.reveiw: unknown key (did you mean \"review\"?)")};
+    QTest::newRow("literal secret")
+        << QByteArray(R"({"version": 1, "pluginId": "p", "secret": "hunter2-literal"})")
+        << QStringList{QStringLiteral("profile.secret: a profile must not contain the secret")};
+    QTest::newRow("not JSON") << QByteArray("{\"version\": 1,")
+                              << QStringList{QStringLiteral("profile: not valid JSON")};
+    QTest::newRow("unset variable")
+        << head + R"("concurrency": 2})"
+        << QStringList{QStringLiteral("profile.secret.env: the environment variable X_SECRET is "
+                                      "not set")};
+    QTest::newRow("bad host") << head + R"("hubUrl": "ftp://hub"})"
+                              << QStringList{
+                                     QStringLiteral("profile.hubUrl: must be an http(s):// URL")};
+}
+
+void tst_RunOptions::badProfilesNameFileAndField()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, lines);
+    const QString path = writeProfile(
+        QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-') + QStringLiteral(".json"),
+        content);
+    const auto options = parseRunArguments({QStringLiteral("--profile"), path}, env());
+    QVERIFY(!options);
+    const QStringList got = options.error().message.split(QLatin1Char('\n'));
+    QCOMPARE(got.size(), lines.size());
+    for (const QString &expected : lines) {
+        const bool found = std::any_of(got.cbegin(), got.cend(), [&](const QString &line) {
+            return line.startsWith(path + QStringLiteral(": ") + expected);
+        });
+        QVERIFY2(found, qPrintable(options.error().message));
+    }
+    QVERIFY(!options.error().message.contains(QStringLiteral("hunter2")));
+    // A missing file names it too.
+    const QString missing = m_dir.filePath(QStringLiteral("missing.json"));
+    const auto unreadable = parseRunArguments({QStringLiteral("--profile"), missing}, env());
+    QVERIFY(!unreadable);
+    QVERIFY(unreadable.error().message.startsWith(missing + QStringLiteral(": ")));
 }
 
 QTEST_GUILESS_MAIN(tst_RunOptions)
