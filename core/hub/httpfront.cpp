@@ -78,6 +78,14 @@ QByteArray HttpRequest::header(QByteArrayView name) const
     return {};
 }
 
+QByteArray HttpReply::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers)
+        if (name.compare(key, Qt::CaseInsensitive) == 0)
+            return value;
+    return {};
+}
+
 namespace {
 
 QString formDecode(QByteArray text)
@@ -168,8 +176,11 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     info.body = request.body();
     info.peer = request.remoteAddress().toString();
 
-    const HttpReply reply = m_handler(info);
+    info.later = std::make_shared<PendingReply>(socket);
 
+    const HttpReply reply = m_handler(info);
+    if (reply.deferred)
+        return true;
     auto responder = makeResponder(request, socket);
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
     responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
@@ -179,6 +190,34 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         responder.writeHeader(key, value);
     responder.writeBody(reply.body);
     return true;
+}
+
+PendingReply::PendingReply(QTcpSocket *socket)
+    : m_socket(socket)
+{}
+
+bool PendingReply::isOpen() const
+{
+    return !m_sent && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void PendingReply::send(const HttpReply &reply)
+{
+    if (!isOpen())
+        return;
+    m_sent = true;
+    // Only the statuses the deferred Engine.IO answers use.
+    const QByteArray reason = reply.status == 200   ? QByteArrayLiteral("OK")
+                              : reply.status == 400 ? QByteArrayLiteral("Bad Request")
+                                                    : QByteArrayLiteral("Status");
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reason + "\r\n";
+    head += "Content-Type: " + reply.contentType + "\r\n";
+    head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+    for (const auto &[key, value] : reply.headers)
+        head += key + ": " + value + "\r\n";
+    m_socket->write(head + "\r\n" + reply.body);
+    if (reply.header("Connection").compare("close", Qt::CaseInsensitive) == 0)
+        m_socket->disconnectFromHost(); // after the bytes are written
 }
 
 void HttpFront::missingHandler(const QHttpServerRequest &, QTcpSocket *)

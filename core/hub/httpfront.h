@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
+#include <QPointer>
 #include <QString>
 #include <QWebSocketServer>
 
@@ -14,6 +15,7 @@
 #include <utility>
 
 class QTcpServer;
+class QTcpSocket;
 class QWebSocket;
 
 // The hub's one port: HTTP requests go to one handler (Qt HTTP Server) that answers with a value,
@@ -21,6 +23,8 @@ class QWebSocket;
 // head, before Qt HTTP Server sees the connection: Qt 6.4's own upgrade path does not trigger for
 // these requests (they reach handleRequest as plain GETs).
 namespace ango::hub {
+
+class PendingReply;
 
 struct HttpRequest
 {
@@ -30,6 +34,9 @@ struct HttpRequest
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QString peer; // "address"
+    // Where a deferred answer goes (see HttpReply::deferred): an Engine.IO long-poll is held open
+    // until the server has something to say.
+    std::shared_ptr<PendingReply> later;
 
     QByteArray header(QByteArrayView name) const; // case-insensitive; empty when absent
     // Form decoding, as web servers read queries: '+' is a space (Python's requests and
@@ -44,6 +51,27 @@ struct HttpReply
     QByteArray contentType = QByteArrayLiteral("application/json");
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
+    // Nothing is written now: the handler keeps HttpRequest::later and answers through it.
+    bool deferred = false;
+
+    QByteArray header(QByteArrayView name) const; // case-insensitive; empty when absent
+};
+
+// The answer to a request that was deferred. send() writes it once, if the client is still
+// connected; later calls do nothing. It writes the HTTP/1.1 response itself: Qt 6.4's
+// QHttpServerResponder keeps a reference to the request, which is gone by then.
+class PendingReply final
+{
+public:
+    explicit PendingReply(QTcpSocket *socket);
+    Q_DISABLE_COPY_MOVE(PendingReply)
+
+    bool isOpen() const; // not answered yet and the client is still there
+    void send(const HttpReply &reply);
+
+private:
+    QPointer<QTcpSocket> m_socket;
+    bool m_sent = false;
 };
 
 class HttpFront final : public QAbstractHttpServer

@@ -99,19 +99,8 @@ void LocalHub::Private::emitLog(logging::LogEntry entry)
 
 HttpReply LocalHub::Private::onHttp(const HttpRequest &request)
 {
-    if (request.path == QLatin1String("/socket.io/")
-        || request.path == QLatin1String("/socket.io")) {
-        // Only a WebSocket upgrade reaches the Socket.IO side; plain HTTP here is long-polling.
-        log(logging::Level::Warning, QStringLiteral("hub"), QStringLiteral("in"),
-            QString::fromLatin1(request.method),
-            QStringLiteral(
-                "refused an Engine.IO long-polling request from %1: the local hub speaks the "
-                "websocket transport only (python-socketio: connect(..., "
-                "transports=[\"websocket\"]))")
-                .arg(request.peer));
-        return jsonReply(
-            400, json{{"code", 3}, {"message", "Bad request: use the websocket transport"}});
-    }
+    if (request.path == QLatin1String("/socket.io/") || request.path == QLatin1String("/socket.io"))
+        return onPolling(request);
     return rest->handle(request);
 }
 
@@ -140,9 +129,20 @@ void LocalHub::Private::accept(std::unique_ptr<QWebSocket> socket)
                       .arg(query.queryItemValue(QStringLiteral("EIO")));
     else if (query.queryItemValue(QStringLiteral("transport")) != QLatin1String("websocket"))
         problem = QStringLiteral("WebSocket refused: transport must be \"websocket\"");
-    else if (query.hasQueryItem(QStringLiteral("sid")))
-        problem = QStringLiteral(
-            "WebSocket refused: upgrading a long-polling session is not supported");
+    else if (const QString sid = query.queryItemValue(QStringLiteral("sid")); !sid.isEmpty()) {
+        SocketSession *polling = sessions.value(sid);
+        if (polling && polling->isPolling()) {
+            log(logging::Level::Debug, QStringLiteral("hub"), QStringLiteral("in"),
+                QStringLiteral("upgrade"),
+                QStringLiteral("connection %1 probes the websocket upgrade").arg(sid));
+            polling->upgrade(std::move(socket));
+            return;
+        }
+        problem
+            = QStringLiteral("WebSocket refused: no long-polling session %1 to upgrade (unknown, "
+                             "closed or already upgraded)")
+                  .arg(sid);
+    }
     if (!problem.isEmpty()) {
         log(logging::Level::Warning, QStringLiteral("hub"), QStringLiteral("in"),
             QStringLiteral("connect"), problem + QStringLiteral(" (from %1)").arg(peer));
@@ -158,13 +158,59 @@ void LocalHub::Private::accept(std::unique_ptr<QWebSocket> socket)
         return;
     }
 
+    adopt(new SocketSession(std::move(socket), sessionLimits(), q));
+}
+
+SessionLimits LocalHub::Private::sessionLimits() const
+{
     SessionLimits limits;
     limits.pingInterval = options.pingInterval;
     limits.pingTimeout = options.pingTimeout;
     limits.connectTimeout = options.connectTimeout;
     limits.maxPayload = options.maxPayload;
     limits.namespaces = {QStringLiteral("/"), kPluginNamespace};
-    auto *session = new SocketSession(std::move(socket), limits, q);
+    return limits;
+}
+
+// Engine.IO long-polling: the handshake GET opens a session; GET and POST with its sid carry
+// the packets until the client upgrades to a WebSocket (accept()).
+HttpReply LocalHub::Private::onPolling(const HttpRequest &request)
+{
+    const auto refuse = [&](int code, const QString &message) {
+        log(logging::Level::Warning, QStringLiteral("hub"), QStringLiteral("in"),
+            QString::fromLatin1(request.method),
+            QStringLiteral("refused an Engine.IO request from %1 (%2): %3")
+                .arg(request.peer, request.displayQuery(), message));
+        HttpReply reply = jsonReply(400, json{{"code", code}, {"message", message.toStdString()}});
+        reply.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
+        return reply;
+    };
+    if (request.queryValue(QStringLiteral("EIO")) != QLatin1String("4"))
+        return refuse(5, QStringLiteral("Unsupported protocol version: EIO=4 only (python-socketio "
+                                        "5.x, socket.io-client 3.x/4.x)"));
+    if (request.queryValue(QStringLiteral("transport")) != QLatin1String("polling"))
+        return refuse(0, QStringLiteral("Transport unknown"));
+    const QString sid = request.queryValue(QStringLiteral("sid"));
+    if (sid.isEmpty()) {
+        if (request.method != "GET")
+            return refuse(2, QStringLiteral("Bad handshake method"));
+        auto *session = new SocketSession(
+            request.peer, QString::fromUtf8(request.header("User-Agent")), sessionLimits(), q);
+        adopt(session);
+        return session->handlePoll(request);
+    }
+    SocketSession *session = sessions.value(sid);
+    if (!session)
+        return refuse(1, QStringLiteral("Session ID unknown"));
+    if (request.method == "GET")
+        return session->handlePoll(request);
+    if (request.method == "POST")
+        return session->handlePost(request);
+    return refuse(3, QStringLiteral("Bad request: long-polling uses GET and POST"));
+}
+
+void LocalHub::Private::adopt(SocketSession *session)
+{
     const QString sid = session->sid();
     sessions.insert(sid, session);
 
@@ -215,7 +261,10 @@ void LocalHub::Private::accept(std::unique_ptr<QWebSocket> socket)
         });
     log(logging::Level::Debug, QStringLiteral("hub"), QStringLiteral("in"),
         QStringLiteral("connect"),
-        QStringLiteral("Engine.IO connection %1 from %2").arg(sid, session->peer()));
+        QStringLiteral("Engine.IO connection %1 from %2 (%3)")
+            .arg(sid, session->peer(),
+                 session->isPolling() ? QStringLiteral("long-polling")
+                                      : QStringLiteral("websocket")));
     session->open();
 }
 

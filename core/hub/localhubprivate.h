@@ -39,6 +39,9 @@ public:
     HttpReply onHttp(const HttpRequest &request);
     void acceptSockets();
     void accept(std::unique_ptr<QWebSocket> socket);
+    HttpReply onPolling(const HttpRequest &request);
+    void adopt(SocketSession *session);
+    SessionLimits sessionLimits() const;
     void onEvent(SocketSession *session, const socketio::Event &event);
     void onHeartbeat(SocketSession *session, const nlohmann::json &beat);
     void onResponse(const nlohmann::json &payload, const QString &via);

@@ -37,6 +37,28 @@ QString preview(const QByteArray &bytes)
     return out;
 }
 
+// Long-polling answers close their connection: the port tells HTTP from WebSocket by a
+// connection's first request, so the client's upgrade request must not reuse a polling
+// connection (aiohttp and requests keep them alive otherwise).
+HttpReply pollingReply(QByteArray body)
+{
+    HttpReply reply;
+    reply.contentType = QByteArrayLiteral("text/plain; charset=UTF-8");
+    reply.body = std::move(body);
+    reply.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
+    return reply;
+}
+
+// Engine.IO's answer to a long-polling request it cannot serve (Node: code 3 "Bad request").
+HttpReply engineError(const QString &message)
+{
+    HttpReply reply = pollingReply(
+        QByteArray::fromStdString(json{{"code", 3}, {"message", message.toStdString()}}.dump()));
+    reply.status = 400;
+    reply.contentType = QByteArrayLiteral("application/json");
+    return reply;
+}
+
 } // namespace
 
 QString randomId(int length)
@@ -53,23 +75,20 @@ QString randomId(int length)
 
 SocketSession::SocketSession(std::unique_ptr<QWebSocket> socket, SessionLimits limits,
                              QObject *parent)
+    : SocketSession(
+        QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort()),
+        QString::fromUtf8(socket->request().rawHeader("User-Agent")), std::move(limits), parent)
+{
+    adoptSocket(std::move(socket));
+}
+
+SocketSession::SocketSession(QString peer, QString userAgent, SessionLimits limits, QObject *parent)
     : QObject(parent)
-    , m_socket(std::move(socket))
     , m_limits(std::move(limits))
     , m_sid(randomId())
+    , m_peer(std::move(peer))
+    , m_userAgent(std::move(userAgent))
 {
-    m_peer
-        = QStringLiteral("%1:%2").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort());
-    m_userAgent = QString::fromUtf8(m_socket->request().rawHeader("User-Agent"));
-
-    // Qt refuses larger messages itself (close code 1009) before buffering all of them.
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxPayload));
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxPayload));
-
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &SocketSession::onText);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &SocketSession::onBinary);
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &SocketSession::onSocketGone);
-
     m_pingTimer.setSingleShot(true);
     m_pingTimer.setInterval(m_limits.pingInterval);
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
@@ -92,10 +111,132 @@ SocketSession::SocketSession(std::unique_ptr<QWebSocket> socket, SessionLimits l
 
 SocketSession::~SocketSession()
 {
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
+    for (const auto &socket : {m_socket.get(), m_probe.get()})
+        if (socket) {
+            socket->disconnect(this);
+            socket->abort();
+        }
+}
+
+void SocketSession::adoptSocket(std::unique_ptr<QWebSocket> socket)
+{
+    m_socket = std::move(socket);
+    // Qt refuses larger messages itself (close code 1009) before buffering all of them.
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxPayload));
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxPayload));
+
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &SocketSession::onText);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &SocketSession::onBinary);
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &SocketSession::onSocketGone);
+}
+
+HttpReply SocketSession::handlePoll(const HttpRequest &request)
+{
+    if (m_closed || !isPolling())
+        return engineError(QStringLiteral("the session no longer polls"));
+    if (m_poll && m_poll->isOpen()) {
+        // Engine.IO allows one GET at a time; Node closes the session too.
+        fail(QStringLiteral("overlapping long-polling GET requests"));
+        return engineError(QStringLiteral("overlapping GET requests"));
     }
+    m_poll = request.later;
+    flushPoll();
+    HttpReply held;
+    held.deferred = true;
+    return held;
+}
+
+HttpReply SocketSession::handlePost(const HttpRequest &request)
+{
+    if (m_closed || !isPolling())
+        return engineError(QStringLiteral("the session no longer polls"));
+    if (request.body.size() > m_limits.maxPayload) {
+        fail(QStringLiteral("message above maxPayload (%1 bytes): a POST of %2 bytes")
+                 .arg(m_limits.maxPayload)
+                 .arg(request.body.size()));
+        return engineError(QStringLiteral("payload too large"));
+    }
+    // A payload is packets joined by the record separator; binary ones are "b" + base64.
+    const QList<QByteArray> packets = request.body.split('\x1e');
+    for (const QByteArray &packet : packets) {
+        if (packet.startsWith('b'))
+            onBinary(QByteArray::fromBase64(packet.mid(1)));
+        else
+            onEnginePacketText(packet);
+        if (m_closed)
+            return engineError(QStringLiteral("the session was closed"));
+    }
+    return pollingReply(QByteArrayLiteral("ok"));
+}
+
+void SocketSession::upgrade(std::unique_ptr<QWebSocket> socket)
+{
+    if (m_closed || !isPolling() || m_probe) {
+        QWebSocket *refused = socket.release();
+        connect(refused, &QWebSocket::disconnected, refused, &QObject::deleteLater);
+        QMetaObject::invokeMethod(
+            refused,
+            [refused] {
+                refused->close(QWebSocketProtocol::CloseCodeProtocolError,
+                               QStringLiteral("the session cannot be upgraded"));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    m_probe = std::move(socket);
+    m_probe->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxPayload));
+    connect(m_probe.get(), &QWebSocket::textMessageReceived, this, &SocketSession::onProbeText);
+    connect(m_probe.get(), &QWebSocket::disconnected, this, [this] {
+        // The upgrade failed; the client goes on polling.
+        m_probe->disconnect(this);
+        m_probe.release()->deleteLater();
+    });
+}
+
+void SocketSession::onProbeText(const QString &text)
+{
+    if (text == QLatin1String("2probe")) {
+        m_probe->sendTextMessage(QStringLiteral("3probe"));
+        // A noop ends the GET in flight, so that the client can pause polling.
+        m_outbox.push_back(engineio::encodeText(engineio::PacketType::Noop));
+        flushPoll();
+        return;
+    }
+    if (text != QLatin1String("5")) {
+        fail(QStringLiteral("unexpected packet during the websocket upgrade (frame starts \"%1\")")
+                 .arg(preview(text.toUtf8())));
+        return;
+    }
+    std::unique_ptr<QWebSocket> socket = std::move(m_probe);
+    socket->disconnect(this);
+    std::vector<std::string> queued(m_outbox.begin(), m_outbox.end());
+    m_outbox.clear();
+    if (m_poll) {
+        m_outbox.push_back(engineio::encodeText(engineio::PacketType::Noop));
+        flushPoll();
+        m_outbox.clear();
+    }
+    m_poll.reset();
+    adoptSocket(std::move(socket));
+    for (const std::string &frame : queued)
+        sendEngine(frame);
+}
+
+void SocketSession::flushPoll()
+{
+    if (!m_poll || m_outbox.isEmpty())
+        return;
+    std::shared_ptr<PendingReply> poll = std::move(m_poll);
+    if (!poll->isOpen())
+        return; // the client gave up on this GET; the packets wait for the next one
+    QByteArray body;
+    for (const std::string &frame : std::as_const(m_outbox)) {
+        if (!body.isEmpty())
+            body += '\x1e';
+        body += QByteArray(frame.data(), qsizetype(frame.size()));
+    }
+    m_outbox.clear();
+    poll->send(pollingReply(body));
 }
 
 QString SocketSession::peer() const
@@ -112,7 +253,7 @@ void SocketSession::open()
 {
     const json handshake = {
         {"sid", m_sid.toStdString()},
-        {"upgrades", json::array()},
+        {"upgrades", isPolling() ? json::array({"websocket"}) : json::array()},
         {"pingInterval", m_limits.pingInterval.count()},
         {"pingTimeout", m_limits.pingTimeout.count()},
         {"maxPayload", m_limits.maxPayload},
@@ -151,9 +292,13 @@ void SocketSession::close(const QString &reason)
 
 void SocketSession::onText(const QString &text)
 {
+    onEnginePacketText(text.toUtf8());
+}
+
+void SocketSession::onEnginePacketText(const QByteArray &utf8)
+{
     if (m_closed)
         return;
-    const QByteArray utf8 = text.toUtf8();
     const auto packet
         = engineio::decodeTextView(std::string_view(utf8.constData(), size_t(utf8.size())));
     if (!packet) {
@@ -291,16 +436,36 @@ void SocketSession::onSocketGone()
 
 void SocketSession::send(const socketio::Packet &packet)
 {
+    if (m_closed)
+        return;
     const auto encoded = socketio::encode(packet);
-    sendEngine(engineio::encodeText(engineio::PacketType::Message, encoded.text));
+    const std::string text = engineio::encodeText(engineio::PacketType::Message, encoded.text);
+    if (m_socket) {
+        m_socket->sendTextMessage(fromUtf8(text));
+        for (const auto &attachment : encoded.attachments)
+            m_socket->sendBinaryMessage(
+                QByteArray(attachment.data(), qsizetype(attachment.size())));
+        return;
+    }
+    // Long-polling carries binary packets as "b" + base64, in the same payload as their header.
+    m_outbox.push_back(text);
     for (const auto &attachment : encoded.attachments)
-        m_socket->sendBinaryMessage(QByteArray(attachment.data(), qsizetype(attachment.size())));
+        m_outbox.push_back(
+            "b"
+            + QByteArray(attachment.data(), qsizetype(attachment.size())).toBase64().toStdString());
+    flushPoll();
 }
 
 void SocketSession::sendEngine(const std::string &frame)
 {
-    if (!m_closed)
+    if (m_closed)
+        return;
+    if (m_socket) {
         m_socket->sendTextMessage(fromUtf8(frame));
+        return;
+    }
+    m_outbox.push_back(frame);
+    flushPoll();
 }
 
 void SocketSession::schedulePing()
@@ -325,6 +490,22 @@ void SocketSession::finish(const QString &reason, bool fault)
     const auto joined = m_joined.keys();
     m_joined.clear();
 
+    if (m_probe) {
+        m_probe->disconnect(this);
+        m_probe->abort();
+        m_probe.release()->deleteLater();
+    }
+    if (!m_socket) {
+        // Long-polling: the GET in flight, if any, carries the close packet.
+        m_outbox.clear();
+        m_outbox.push_back(engineio::encodeText(engineio::PacketType::Close));
+        flushPoll();
+        m_outbox.clear();
+        for (const QString &nsp : joined)
+            Q_EMIT namespaceLeft(nsp, reason);
+        Q_EMIT closed(reason, fault);
+        return;
+    }
     // The socket outlives the session for the close handshake, so that the session may be
     // deleted as soon as closed() is out.
     QWebSocket *socket = m_socket.release();

@@ -311,12 +311,39 @@ private Q_SLOTS:
             400);
     }
 
-    void longPollingIsRefusedClearly()
+    void longPollingRefusalsAreEngineIoErrors_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<int>("code");
+        QTest::newRow("EIO 3") << QByteArray("GET") << u"EIO=3&transport=polling"_s << 5;
+        QTest::newRow("unknown transport") << QByteArray("GET") << u"EIO=4&transport=xhr"_s << 0;
+        QTest::newRow("unknown sid")
+            << QByteArray("GET") << u"EIO=4&transport=polling&sid=x"_s << 1;
+        QTest::newRow("POST handshake") << QByteArray("POST") << u"EIO=4&transport=polling"_s << 2;
+    }
+
+    void longPollingRefusalsAreEngineIoErrors()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, query);
+        QFETCH(int, code);
+        const Answer answer
+            = call(method, QStringLiteral("/socket.io/?") + query, QByteArray(), "x");
+        QCOMPARE(answer.status, 400);
+        QCOMPARE(answer.data().value("code", -1), code);
+        QVERIFY(logged(QStringLiteral("refused an Engine.IO request"), logging::Level::Warning));
+    }
+
+    void longPollingHandshakeOffersTheUpgrade()
     {
         const Answer answer
             = call("GET", QStringLiteral("/socket.io/?EIO=4&transport=polling"), QByteArray());
-        QCOMPARE(answer.status, 400);
-        QVERIFY(logged(QStringLiteral("websocket transport only"), logging::Level::Warning));
+        QCOMPARE(answer.status, 200);
+        QVERIFY(answer.body.startsWith("0{"));
+        const json open = json::parse(answer.body.mid(1).toStdString(), nullptr, false);
+        QVERIFY(open.value("sid", "").size() > 0);
+        QVERIFY(open["upgrades"] == json::array({"websocket"}));
     }
 };
 

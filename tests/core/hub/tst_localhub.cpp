@@ -248,8 +248,9 @@ private Q_SLOTS:
             << u"/socket.io?EIO=4&transport=websocket"_s << u"Socket.IO lives at /socket.io/"_s;
         QTest::newRow("EIO 3") << u"/socket.io/?EIO=3&transport=websocket"_s
                                << u"Engine.IO version \"3\" is not supported"_s;
-        QTest::newRow("polling upgrade")
-            << u"/socket.io/?EIO=4&transport=websocket&sid=abc"_s << u"upgrading a long-polling"_s;
+        QTest::newRow("upgrade of an unknown session")
+            << u"/socket.io/?EIO=4&transport=websocket&sid=abc"_s
+            << u"no long-polling session abc to upgrade"_s;
     }
 
     void handshakeRefusals()
@@ -316,6 +317,59 @@ private Q_SLOTS:
         auto session = localHub->sendRun(kPluginId, m_assetId, mapping(), std::nullopt, false);
         QVERIFY(session.ok());
         QTRY_VERIFY_WITH_TIMEOUT(good.received(QStringLiteral("42/plugin,[\"plugin\"")), 5000);
+    }
+
+    // Older SDK versions let python-socketio pick its transports: HTTP long-polling first, then
+    // the websocket upgrade (or long-polling throughout when the upgrade is not offered/taken).
+    void pythonPluginOverLongPolling_data()
+    {
+        QTest::addColumn<QString>("transports");
+        QTest::addColumn<bool>("upgrades");
+        QTest::newRow("default: polling, then websocket") << u"default"_s << true;
+        QTest::newRow("polling only") << u"polling"_s << false;
+    }
+
+    void pythonPluginOverLongPolling()
+    {
+        QFETCH(QString, transports);
+        QFETCH(bool, upgrades);
+        hub::HubOptions options;
+        // Pings and heartbeats often enough that several cross the transport during the test.
+        options.pingInterval = 300ms;
+        options.pingTimeout = 2000ms;
+        auto localHub = makeHub(options);
+        QSignalSpy changed(localHub.get(), &hub::LocalHub::pluginChanged);
+        QSignalSpy finished(localHub.get(), &hub::LocalHub::runFinished);
+        QSignalSpy gone(localHub.get(), &hub::LocalHub::pluginDisconnected);
+        QMap<QString, QString> environment = localHub->startEnvironment(kPluginId);
+        environment.insert(u"TRANSPORTS"_s, transports);
+        environment.insert(u"HEARTBEAT_INTERVAL"_s, u"0.3"_s);
+        test::PeerProcess plugin(
+            QStringLiteral("/usr/bin/python3"),
+            {test::sourcePath(QStringLiteral("tests/core/hub/polling_plugin.py"))}, environment);
+        plugin.start();
+        QTRY_VERIFY2_WITH_TIMEOUT(localHub->isLive(kPluginId), qPrintable(plugin.diagnostics()),
+                                  15000);
+        QVERIFY2(logged(QStringLiteral("(long-polling)")), qPrintable(allLogs()));
+        QVERIFY2(logged(QStringLiteral("probes the websocket upgrade")) == upgrades,
+                 qPrintable(allLogs()));
+
+        // Heartbeats keep coming and server pings get their pongs: the session stays.
+        const int beats = int(changed.size());
+        QTRY_VERIFY2_WITH_TIMEOUT(changed.size() >= beats + 3, qPrintable(allLogs()), 10000);
+        QCOMPARE(gone.size(), 0);
+
+        auto session = localHub->sendRun(kPluginId, m_assetId, mapping(),
+                                         QStringLiteral("{\"threshold\": 0.75}"), false);
+        QVERIFY2(session.ok(), qPrintable(session.ok() ? QString() : session.error().message));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        const hub::RunOutcome outcome = outcomeOf(finished);
+        QVERIFY2(outcome.ok, qPrintable(outcome.error + QLatin1Char('\n') + plugin.diagnostics()));
+        JSON_COMPARE(outcome.result.at("externalId"), json("cars.png"));
+        JSON_COMPARE(outcome.result.at("config"), json({{"threshold", 0.75}}));
+        QCOMPARE(gone.size(), 0);
+        QVERIFY2(!logged(QStringLiteral("dropped the connection")), qPrintable(allLogs()));
+        verifyNoSecretInLogs(*localHub);
     }
 
     void pythonPluginRunsThroughRestAndSocket()
