@@ -13,6 +13,7 @@
 #include "panels/preview/previewscene.h"
 #include "panels/review/reviewpanel.h"
 #include "panels/run/runpanel.h"
+#include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
@@ -59,6 +60,7 @@ MainWindow::MainWindow(QWidget *parent, SecretStorage secretStorage)
     m_secrets->setSessionOnly(secretStorage == SecretStorage::SessionOnly);
     m_controller = new ConsoleController(pendingStorePath(), this);
     buildPanels();
+    m_connection->setSecretsSessionOnly(secretStorage == SecretStorage::SessionOnly);
     buildMenus();
     wireController();
 
@@ -142,8 +144,8 @@ void MainWindow::buildMenus()
     QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
     QAction *runAction = runMenu->addAction(tr("&Run callback"), this, &MainWindow::startRun);
     runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Return")));
-    runMenu->addAction(tr("&Cancel run"), QKeySequence(Qt::Key_Escape), m_controller,
-                       &ConsoleController::cancelLocalRun);
+    runMenu->addAction(tr("&Cancel run"), QKeySequence(Qt::Key_Escape), this,
+                       &MainWindow::cancelRun);
     runMenu->addSeparator();
     m_reviewPolicy = new QActionGroup(this);
     QAction *autoDeliver = runMenu->addAction(tr("Deliver results at once (auto)"));
@@ -217,7 +219,7 @@ void MainWindow::wireController()
 
     connect(m_run, &RunPanel::runRequested, this,
             [this](const RunSource &source) { runOn(source, json()); });
-    connect(m_run, &RunPanel::cancelRequested, m_controller, &ConsoleController::cancelLocalRun);
+    connect(m_run, &RunPanel::cancelRequested, this, &MainWindow::cancelRun);
     connect(m_config, &ConfigEditor::validityChanged, this, &MainWindow::updateRunGate);
     connect(m_config, &ConfigEditor::configJsonChanged, this, [this](const QString &text) {
         m_settings.setValue(QStringLiteral("config/text"), text);
@@ -233,6 +235,11 @@ void MainWindow::wireController()
     });
 
     m_review->setValidator([this](const json &edited) { return revalidate(edited); });
+    connect(m_review, &ReviewPanel::imageFailed, this,
+            [this](const QString &id, const QString &message) {
+                statusBar()->showMessage(
+                    tr("Image of held result %1 not shown: %2").arg(id, message), 15000);
+            });
     connect(m_review, &ReviewPanel::approveRequested, this, &MainWindow::approvePending);
     connect(m_review, &ReviewPanel::discardRequested, this, [this](const QString &id) {
         if (auto discarded = m_controller->runtime()->discard(id); !discarded)
@@ -291,17 +298,88 @@ void MainWindow::runOn(const RunSource &source, const json &)
         Q_EMIT runShown(false);
         return;
     }
-    QString url;
-    if (source.kind == RunSource::Kind::LocalFile) {
-        m_runImagePath = source.filePath;
-        m_preview->loadImageFile(source.filePath);
-        url = source.filePath.startsWith(QLatin1Char(':'))
-                  ? QStringLiteral("qrc") + source.filePath
-                  : QUrl::fromLocalFile(QFileInfo(source.filePath).absoluteFilePath()).toString();
+    if (source.kind == RunSource::Kind::ProjectAsset) {
+        lookUpAndRun(source);
+        return;
     }
+    m_runImagePath = source.filePath;
+    m_preview->loadImageFile(source.filePath);
+    const QString url
+        = source.filePath.startsWith(QLatin1Char(':'))
+              ? QStringLiteral("qrc") + source.filePath
+              : QUrl::fromLocalFile(QFileInfo(source.filePath).absoluteFilePath()).toString();
     m_run->setBusy(true);
     m_preview->setAnswer(json::object());
     m_controller->runLocal(buildPayload(source, url));
+}
+
+// A project asset is run as the hub runs it: the callback gets the asset's file URL and ids in
+// the payload, so the asset is looked up first (with the key typed in the Run panel, on the API
+// host of the Connection panel). A failed look-up starts no run.
+void MainWindow::lookUpAndRun(const RunSource &source)
+{
+    const QUrl apiHost = m_connection->profile().apiHost;
+    rest::AssetQuery query;
+    query.projectId = source.projectId;
+    query.assetId = source.assetId;
+    query.externalId = source.externalId;
+    const quint64 lookUp = m_lookUp = ++m_lookUps;
+    m_run->setBusy(true);
+    m_run->setOutcome(tr("Looking up the asset…"), true);
+    m_preview->clear();
+    m_controller->lookUpAsset(apiHost, source.apiKey, query,
+                              [this, lookUp, source, apiHost](Result<json> asset) {
+                                  if (lookUp != m_lookUp)
+                                      return; // cancelled, or a newer run started
+                                  m_lookUp = 0;
+                                  if (!asset) {
+                                      failLookUp(asset.error().message);
+                                      return;
+                                  }
+                                  runLookedUpAsset(source, apiHost, *asset);
+                              });
+}
+
+void MainWindow::runLookedUpAsset(const RunSource &source, const QUrl &apiHost, const json &asset)
+{
+    auto text = [&asset](const char *key) {
+        const auto it = asset.is_object() ? asset.find(key) : asset.end();
+        return it != asset.end() && it->is_string() ? QString::fromStdString(it->get<std::string>())
+                                                    : QString();
+    };
+    const QString dataUrl = text("data");
+    if (dataUrl.isEmpty()) {
+        failLookUp(tr("the asset has no file URL (\"data\")"));
+        return;
+    }
+    json payload = buildPayload(source, dataUrl);
+    const QString assetId = text("_id");
+    payload["assetId"] = (assetId.isEmpty() ? source.assetId : assetId).toStdString();
+    if (const QString externalId = text("externalId"); !externalId.isEmpty())
+        payload["externalId"] = externalId.toStdString();
+    m_runImagePath.clear();
+    m_run->setOutcome(tr("Running…"), true);
+    showAssetOf(payload, apiHost);
+    m_controller->runLocal(payload);
+}
+
+void MainWindow::failLookUp(const QString &message)
+{
+    m_run->setBusy(false);
+    m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message), false);
+    Q_EMIT runShown(false);
+}
+
+void MainWindow::cancelRun()
+{
+    if (m_lookUp == 0) {
+        m_controller->cancelLocalRun();
+        return;
+    }
+    m_lookUp = 0; // its answer is dropped when it comes
+    m_run->setBusy(false);
+    m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
+    Q_EMIT runShown(false);
 }
 
 void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
@@ -364,7 +442,7 @@ void MainWindow::showHubResult(const runtime::RequestResult &result)
     Q_EMIT hubResultShown(result.session);
 }
 
-void MainWindow::showAssetOf(const json &payload)
+void MainWindow::showAssetOf(const json &payload, const QUrl &apiHost)
 {
     const quint64 ticket = ++m_assetTicket;
     const QString dataUrl = QString::fromStdString(payload.value("dataURL", std::string()));
@@ -376,17 +454,20 @@ void MainWindow::showAssetOf(const json &payload)
         m_preview->loadImageFile(url.toLocalFile());
         return;
     }
-    m_controller->fetchAssetImage(payload, [this, ticket](Result<QByteArray> bytes) {
-        if (ticket != m_assetTicket)
-            return; // a later run's image is on its way
-        if (!bytes) {
-            m_preview->setImage(QImage());
-            statusBar()->showMessage(tr("Asset image not loaded: %1").arg(bytes.error().message),
-                                     15000);
-            return;
-        }
-        m_preview->loadImageData(*bytes);
-    });
+    m_controller->fetchAssetImage(
+        payload,
+        [this, ticket](Result<QByteArray> bytes) {
+            if (ticket != m_assetTicket)
+                return; // a later run's image is on its way
+            if (!bytes) {
+                m_preview->setImage(QImage());
+                statusBar()->showMessage(
+                    tr("Asset image not loaded: %1").arg(bytes.error().message), 15000);
+                return;
+            }
+            m_preview->loadImageData(*bytes);
+        },
+        apiHost);
 }
 
 void MainWindow::loadLabelSet(const QString &projectId)
@@ -479,10 +560,11 @@ void MainWindow::refreshPending()
         m_review->enqueue(std::move(review));
         const QString id = p.id;
         QPointer<ReviewPanel> panel(m_review);
+        // Decoded off the GUI thread by the panel.
         m_controller->fetchAssetImage(m_controller->withKnownApiKey(p.request),
                                       [panel, id](Result<QByteArray> bytes) {
                                           if (panel && bytes)
-                                              panel->setImage(id, QImage::fromData(*bytes));
+                                              panel->setImageData(id, std::move(*bytes));
                                       });
     }
     for (const QString &id : m_review->pendingIds())

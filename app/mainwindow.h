@@ -73,12 +73,17 @@ private:
                           Qt::DockWidgetArea area);
     void wireController();
     void runOn(const RunSource &source, const nlohmann::json &asset);
+    void lookUpAndRun(const RunSource &source);
+    void runLookedUpAsset(const RunSource &source, const QUrl &apiHost,
+                          const nlohmann::json &asset);
+    void failLookUp(const QString &message);
+    void cancelRun();
     void showLocalOutcome(const runtime::LocalRunResult &outcome);
     void showLocalCancelled(quint64 requestId, const QString &reason);
     void showHubResult(const runtime::RequestResult &result);
     void showAnswer(const nlohmann::json &answer, const std::vector<annotation::Problem> &problems,
                     const nlohmann::json &categorySchema);
-    void showAssetOf(const nlohmann::json &payload);
+    void showAssetOf(const nlohmann::json &payload, const QUrl &apiHost = {});
     void loadLabelSet(const QString &projectId);
     void approvePending(const QString &id, const nlohmann::json &edited);
     std::vector<annotation::Problem> revalidate(const nlohmann::json &edited) const;
@@ -105,6 +110,8 @@ private:
     QByteArray m_defaultState;
     QString m_runImagePath;    // the image of the run on screen
     quint64 m_assetTicket = 0; // a later asset fetch wins over an earlier one
+    quint64 m_lookUps = 0;     // asset look-ups started so far
+    quint64 m_lookUp = 0;      // the look-up the next run waits for; 0: none
 };
 
 } // namespace ango::app

@@ -167,13 +167,20 @@ void ConsoleController::rememberApiKey(const nlohmann::json &payload)
 
 rest::RestClient *ConsoleController::consoleRest(const QUrl &apiHost)
 {
-    if (m_consoleRest && m_consoleRest->apiHost() == apiHost)
-        return m_consoleRest;
-    if (m_consoleRest)
-        m_consoleRest->deleteLater(); // may be inside one of its own callbacks
-    m_consoleRest = new rest::RestClient(apiHost, this);
-    logRestTraffic(m_consoleRest);
-    return m_consoleRest;
+    if (rest::RestClient *known = m_consoleRest.value(apiHost))
+        return known;
+    auto *client = new rest::RestClient(apiHost, this);
+    logRestTraffic(client);
+    m_consoleRest.insert(apiHost, client);
+    return client;
+}
+
+void ConsoleController::lookUpAsset(const QUrl &apiHost, const QString &apiKey,
+                                    const rest::AssetQuery &query,
+                                    std::function<void(Result<nlohmann::json>)> done)
+{
+    addSecret(apiKey);
+    consoleRest(apiHost)->getAsset(apiKey, query, std::move(done));
 }
 
 void ConsoleController::fetchProject(const QUrl &apiHost, const QString &apiKey,
@@ -185,7 +192,8 @@ void ConsoleController::fetchProject(const QUrl &apiHost, const QString &apiKey,
 }
 
 void ConsoleController::fetchAssetImage(const nlohmann::json &payload,
-                                        std::function<void(Result<QByteArray>)> done)
+                                        std::function<void(Result<QByteArray>)> done,
+                                        const QUrl &apiHost)
 {
     auto text = [&payload](const char *key) {
         auto it = payload.find(key);
@@ -194,7 +202,7 @@ void ConsoleController::fetchAssetImage(const nlohmann::json &payload,
                    : QString();
     };
     const QString apiKey = text("apiKey");
-    rest::RestClient *rest = m_runtime->restClient();
+    rest::RestClient *rest = apiHost.isEmpty() ? m_runtime->restClient() : consoleRest(apiHost);
     const QUrl dataUrl(text("dataURL"));
     if (dataUrl.isValid() && !dataUrl.scheme().isEmpty()) {
         rest->fetchBytes(apiKey, dataUrl, std::move(done));

@@ -5,6 +5,7 @@
 #include "logging/redact.h"
 #include "runtime/runtimetypes.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QUrl>
@@ -18,7 +19,8 @@ class PluginRuntime;
 }
 namespace ango::rest {
 class RestClient;
-}
+struct AssetQuery;
+} // namespace ango::rest
 
 namespace ango::app {
 
@@ -60,11 +62,17 @@ public:
     // GET /v2/project/{id} → data.project on apiHost, logged like every REST call.
     void fetchProject(const QUrl &apiHost, const QString &apiKey, const QString &projectId,
                       std::function<void(Result<nlohmann::json>)> done);
+    // GET /v2/project/{id}/assets?filters={"_id"|"externalId": …} → data.assets[0] on apiHost
+    // (its "data" is the file URL), logged like every REST call. Errors name the HTTP status
+    // and the URL without its query string.
+    void lookUpAsset(const QUrl &apiHost, const QString &apiKey, const rest::AssetQuery &query,
+                     std::function<void(Result<nlohmann::json>)> done);
     // The asset image of a request payload: its dataURL, else the asset looked up by assetId
-    // (or externalId) in its project. Through the runtime's REST client (the apikey header only
-    // goes to the API host). `done` is not called once the controller is gone.
+    // (or externalId) in its project. Through the runtime's REST client, or the console's for
+    // `apiHost` when given (the apikey header only goes to that API host). `done` is not called
+    // once the controller is gone.
     void fetchAssetImage(const nlohmann::json &payload,
-                         std::function<void(Result<QByteArray>)> done);
+                         std::function<void(Result<QByteArray>)> done, const QUrl &apiHost = {});
 
     runtime::PluginRuntime *runtime() const { return m_runtime.get(); }
     const logging::Redactor &redactor() const { return m_redactor; }
@@ -98,10 +106,12 @@ private:
     logging::Redactor m_redactor;
     quint64 m_localRun = 0; // the local run the GUI waits for; 0: none
     quint64 m_lastFinished = 0;
-    QSet<quint64> m_cancelledRuns;             // results to ignore: the runtime could not stop them
-    quint64 m_cancelling = 0;                  // the run cancelLocalRun() is stopping right now
-    QStringList m_apiKeys;                     // newest last; never logged or stored
-    rest::RestClient *m_consoleRest = nullptr; // label sets: the API host the user chose
+    QSet<quint64> m_cancelledRuns; // results to ignore: the runtime could not stop them
+    quint64 m_cancelling = 0;      // the run cancelLocalRun() is stopping right now
+    QStringList m_apiKeys;         // newest last; never logged or stored
+    // Label sets and project assets, one client per API host the user chose: replacing a
+    // client would drop the answers still owed by it.
+    QHash<QUrl, rest::RestClient *> m_consoleRest;
 };
 
 } // namespace ango::app

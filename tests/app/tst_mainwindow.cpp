@@ -8,6 +8,7 @@
 #include "hub/localhub.h"
 #include "mainwindow.h"
 #include "panels/config/configeditor.h"
+#include "panels/connection/connectionpanel.h"
 #include "panels/connection/connectionprofile.h"
 #include "panels/log/logmodel.h"
 #include "panels/log/logpanel.h"
@@ -23,16 +24,20 @@
 #include "recordinghttpserver.h"
 #include "runtime/pluginruntime.h"
 #include "sandbox/samplemodel.h"
+#include "settings/secretstore.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QBuffer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -109,11 +114,19 @@ private Q_SLOTS:
     void replayRestoresTheMaskedApiKey();
     void hubRunsShowInThePreview();
     void holdModeApproveDiscardAndEditDecideWhatIsDelivered();
+    void projectAssetRunsOnTheLookedUpAsset();
+    void projectAssetLookUpErrorsStartNoRun();
+    void cancelWhileLookingUpTheAssetStartsNoRun();
+    void heldResultImagesReachTheReviewPanel();
+    void secretFieldSaysWhereTheSecretGoes();
 
 private:
     QPushButton *runButton() const { return m_window->findChild<QPushButton *>(u"runButton"_qs); }
     QLabel *runOutcome() const { return m_window->findChild<QLabel *>(u"runOutcomeLabel"_qs); }
     bool runAndWait();
+    // Fills the Run panel for a project asset on `api` (the API host of the Connection panel).
+    void chooseProjectAsset(const QUrl &api, const QString &projectId, const QString &asset,
+                            bool byExternalId, const QString &apiKey);
     void connectToHub(hub::LocalHub &hub);
     QString sampleImageCopy();
 
@@ -128,7 +141,8 @@ void tst_MainWindow::initTestCase()
     // the keychain is not used (secrets stay in memory).
     qputenv("XDG_CONFIG_HOME", m_home.filePath(u"config"_qs).toUtf8());
     qputenv("XDG_DATA_HOME", m_home.filePath(u"data"_qs).toUtf8());
-    QStandardPaths::setTestModeEnabled(true);
+    // No QStandardPaths test mode: it would put the pending store in ~/.qttest, shared by every
+    // run of this test, so results held by one run would come back in the next.
     QCoreApplication::setOrganizationName(u"ango-console-test"_qs);
     QCoreApplication::setApplicationName(u"tst_mainwindow"_qs);
     QSettings::setDefaultFormat(QSettings::IniFormat);
@@ -141,6 +155,9 @@ void tst_MainWindow::init()
 {
     QSettings().clear();
     recordedRequests().clear();
+    // Results a test left held must not come back in the next one.
+    QFile::remove(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                  + u"/pending-results.json"_qs);
     m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
     m_window->prepareSandbox(true);
     m_window->resize(1400, 900);
@@ -574,6 +591,209 @@ void tst_MainWindow::holdModeApproveDiscardAndEditDecideWhatIsDelivered()
     QCOMPARE(box.at("height").get<double>(), 44.0);
     QCOMPARE(review->pendingCount(), 0);
     QCOMPARE(hub.runsInFlight(), 1); // the discarded run: never answered
+}
+
+namespace {
+
+QByteArray pngOf(QSize size)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(Qt::darkCyan);
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (!buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG"))
+        return {};
+    return png;
+}
+
+json assetsAnswer(const json &assets)
+{
+    return {{"status", "success"}, {"data", {{"assets", assets}, {"total", assets.size()}}}};
+}
+
+} // namespace
+
+void tst_MainWindow::chooseProjectAsset(const QUrl &api, const QString &projectId,
+                                        const QString &asset, bool byExternalId,
+                                        const QString &apiKey)
+{
+    m_window->findChild<QLineEdit *>(u"apiHostEdit"_qs)->setText(api.toString());
+    m_window->findChild<QRadioButton *>(u"runAssetKindButton"_qs)->setChecked(true);
+    m_window->findChild<QLineEdit *>(u"runProjectEdit"_qs)->setText(projectId);
+    m_window->findChild<QLineEdit *>(u"runAssetEdit"_qs)->setText(asset);
+    m_window->findChild<QRadioButton *>(u"runByExternalIdButton"_qs)->setChecked(byExternalId);
+    m_window->findChild<QLineEdit *>(u"runApiKeyEdit"_qs)->setText(apiKey);
+}
+
+void tst_MainWindow::projectAssetRunsOnTheLookedUpAsset()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    test::RecordingHttpServer api;
+    QVERIFY(api.listen());
+    const QSize size(333, 222);
+    const QByteArray png = pngOf(size);
+    QVERIFY(!png.isEmpty());
+    // The file URL carries a signature in its query, as signed bucket URLs do.
+    const QString fileUrl = api.url(u"/files/street.png?signature=abc"_qs).toString();
+    api.setRoute("/v2/project/p-7/assets",
+                 test::ScriptedResponse::json(
+                     200, assetsAnswer(json::array({{{"_id", "a-1"},
+                                                     {"externalId", "street.png"},
+                                                     {"data", fileUrl.toStdString()}}}))));
+    api.setRoute("/files/street.png", test::ScriptedResponse::text(200, png, "image/png"));
+    const QString key = u"asset-api-key-9876"_qs;
+    chooseProjectAsset(api.url(), u"p-7"_qs, u"a-1"_qs, false, key);
+
+    m_window->preview()->clear();
+    QSignalSpy image(m_window->preview(), &PreviewPanel::imageLoaded);
+    QVERIFY(runAndWait());
+
+    // The asset was looked up by its id in the project, with the key typed in the Run panel.
+    QVERIFY(api.requestCount() >= 1);
+    const test::RecordedRequest lookUp = api.requests().first();
+    QCOMPARE(lookUp.path, QByteArray("/v2/project/p-7/assets"));
+    const json byId = json::parse(lookUp.queryValue(u"filters"_qs).toStdString(), nullptr, false);
+    QVERIFY2(byId == json({{"_id", "a-1"}}), byId.dump().c_str());
+    QCOMPARE(lookUp.header("apikey"), key.toUtf8());
+
+    // The callback got the payload the hub would send for that asset.
+    QCOMPARE(recordedRequests().size(), 1);
+    const json sent = recordedRequests().last();
+    QVERIFY2(sent["dataURL"] == json(fileUrl.toStdString()), sent.dump().c_str());
+    QVERIFY2(sent["assetId"] == json("a-1"), sent.dump().c_str());
+    QVERIFY2(sent["externalId"] == json("street.png"), sent.dump().c_str());
+    QVERIFY2(sent["projectId"] == json("p-7"), sent.dump().c_str());
+    QVERIFY2(sent["apiKey"] == json(key.toStdString()), sent.dump().c_str());
+
+    // The preview shows the fetched image under the returned objects.
+    QTRY_VERIFY_WITH_TIMEOUT(image.count() >= 1, 10000);
+    QCOMPARE(m_window->preview()->scene()->imageSize(), size);
+    QVERIFY(m_window->preview()->scene()->objectCount() > 0);
+
+    // By external id: the filter names it, and the payload carries the asset's own id.
+    recordedRequests().clear();
+    const int before = api.requestCount();
+    chooseProjectAsset(api.url(), u"p-7"_qs, u"street.png"_qs, true, key);
+    QVERIFY(runAndWait());
+    QVERIFY(api.requestCount() > before);
+    const json byExternalId = json::parse(
+        api.requests()[before].queryValue(u"filters"_qs).toStdString(), nullptr, false);
+    QVERIFY2(byExternalId == json({{"externalId", "street.png"}}), byExternalId.dump().c_str());
+    QCOMPARE(recordedRequests().size(), 1);
+    QVERIFY2(recordedRequests().last()["assetId"] == json("a-1"),
+             recordedRequests().last().dump().c_str());
+    QVERIFY(recordedRequests().last()["dataURL"] == json(fileUrl.toStdString()));
+}
+
+void tst_MainWindow::projectAssetLookUpErrorsStartNoRun()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    test::RecordingHttpServer api;
+    QVERIFY(api.listen());
+    api.setFallback(test::ScriptedResponse::json(404, {{"message", "Project not found"}}));
+    const QString key = u"lookup-api-key-5555"_qs;
+    chooseProjectAsset(api.url(), u"missing"_qs, u"a-1"_qs, false, key);
+
+    QVERIFY(!runAndWait());
+    QCOMPARE(api.requestCount(), 1); // 404 is not retried
+    QVERIFY(recordedRequests().isEmpty());
+    const QString said = runOutcome()->text();
+    QVERIFY2(said.contains(u"404"_qs), qPrintable(said));
+    QVERIFY2(said.contains(u"/v2/project/missing/assets"_qs), qPrintable(said));
+    QVERIFY2(!said.contains(u"filters"_qs), qPrintable(said)); // the URL without its query
+    QVERIFY(!said.contains(key));
+    QVERIFY(runButton()->isEnabled());
+
+    // A project without that asset: the same, in words.
+    api.setRoute("/v2/project/p-7/assets",
+                 test::ScriptedResponse::json(200, assetsAnswer(json::array())));
+    chooseProjectAsset(api.url(), u"p-7"_qs, u"gone"_qs, false, key);
+    QVERIFY(!runAndWait());
+    QVERIFY2(runOutcome()->text().contains(u"gone"_qs), qPrintable(runOutcome()->text()));
+    QVERIFY(recordedRequests().isEmpty());
+
+    // Nothing listening: a transport error, after the client's bounded retries.
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const QUrl unreachable(u"http://127.0.0.1:%1"_qs.arg(closed.serverPort()));
+    closed.close();
+    chooseProjectAsset(unreachable, u"p-7"_qs, u"a-1"_qs, false, key);
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    QTest::mouseClick(runButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 15000);
+    QCOMPARE(shown.first().first().toBool(), false);
+    QVERIFY2(runOutcome()->text().contains(u"refused"_qs), qPrintable(runOutcome()->text()));
+    QVERIFY(recordedRequests().isEmpty());
+    QVERIFY(runButton()->isEnabled());
+}
+
+void tst_MainWindow::cancelWhileLookingUpTheAssetStartsNoRun()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    test::RecordingHttpServer api;
+    QVERIFY(api.listen());
+    api.setFallback(test::ScriptedResponse::noAnswer());
+    chooseProjectAsset(api.url(), u"p-7"_qs, u"a-1"_qs, false, u"cancel-api-key-1234"_qs);
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    QSignalSpy asked(&api, &test::RecordingHttpServer::requestReceived);
+    QTest::mouseClick(runButton(), Qt::LeftButton);
+    QTRY_COMPARE(asked.count(), 1);
+    QVERIFY(!runButton()->isEnabled()); // busy while looking up
+    auto *cancel = m_window->findChild<QPushButton *>(u"cancelButton"_qs);
+    QVERIFY(cancel && cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().first().toBool(), false);
+    QVERIFY2(runOutcome()->text().contains(u"cancelled"_qs, Qt::CaseInsensitive),
+             qPrintable(runOutcome()->text()));
+    QVERIFY(runButton()->isEnabled());
+    QVERIFY(recordedRequests().isEmpty());
+}
+
+void tst_MainWindow::heldResultImagesReachTheReviewPanel()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    for (QAction *action : m_window->findChildren<QAction *>())
+        if (action->text().contains(u"(hold)"_qs))
+            action->trigger();
+    QCOMPARE(m_window->controller()->reviewPolicy(), runtime::ReviewPolicy::Hold);
+    hub::LocalHub hub;
+    connectToHub(hub);
+    if (QTest::currentTestFailed())
+        return;
+    auto asset = hub.addAsset(sampleImageCopy());
+    QVERIFY(asset);
+    auto mapping = sandbox::sampleMapping();
+    QVERIFY(mapping);
+    QVERIFY(hub.sendRun(u"plugin-1"_qs, asset->id, mapping->categorySchema, std::nullopt, false));
+    ReviewPanel *review = m_window->reviewPanel();
+    QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
+    // Fetched from the hub's asset URL, decoded by the panel, shown under the held objects.
+    QTRY_COMPARE_WITH_TIMEOUT(review->preview()->scene()->imageSize(),
+                              QImage(sampleImageCopy()).size(), 10000);
+    QVERIFY(review->preview()->scene()->objectCount() > 0);
+}
+
+void tst_MainWindow::secretFieldSaysWhereTheSecretGoes()
+{
+    // The window of these tests keeps secrets in memory only, and says so.
+    auto *secret = m_window->findChild<QLineEdit *>(u"secretEdit"_qs);
+    QVERIFY(secret);
+    QVERIFY2(secret->placeholderText().contains(u"session"_qs),
+             qPrintable(secret->placeholderText()));
+    QVERIFY(!secret->placeholderText().contains(u"keychain"_qs));
+
+    // A panel whose store uses the keychain says that, until the keychain turns out missing.
+    QSettings settings;
+    SecretStore store(u"ango-console-test"_qs);
+    store.setSessionOnly(true); // this test never touches the real keychain
+    ConnectionPanel panel(settings, store);
+    panel.setSecretsSessionOnly(false);
+    auto *field = panel.findChild<QLineEdit *>(u"secretEdit"_qs);
+    QVERIFY(field->placeholderText().contains(u"keychain"_qs));
+    Q_EMIT store.keychainUnavailable(u"no secret service"_qs);
+    QVERIFY2(field->placeholderText().contains(u"session"_qs),
+             qPrintable(field->placeholderText()));
 }
 
 QTEST_MAIN(tst_MainWindow)

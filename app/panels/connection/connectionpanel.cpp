@@ -36,6 +36,10 @@ ConnectionPanel::ConnectionPanel(QSettings &settings, SecretStore &secrets, QWid
     , m_secrets(secrets)
 {
     buildUi();
+    m_secretsSessionOnly = !m_secrets.keychainAvailable();
+    describeSecretStorage();
+    connect(&m_secrets, &SecretStore::keychainUnavailable, this,
+            [this] { setSecretsSessionOnly(true); });
     QStringList names = ConnectionProfile::names(m_settings);
     if (names.isEmpty())
         names << ConnectionProfile().name;
@@ -74,7 +78,6 @@ void ConnectionPanel::buildUi()
     m_secret = new QLineEdit(this);
     m_secret->setObjectName(QStringLiteral("secretEdit"));
     m_secret->setEchoMode(QLineEdit::Password);
-    m_secret->setPlaceholderText(tr("stored in the system keychain"));
     QAction *show = m_secret->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView),
                                         QLineEdit::TrailingPosition);
     show->setCheckable(true);
@@ -143,6 +146,25 @@ QString ConnectionPanel::secret() const
     return m_secret->text();
 }
 
+void ConnectionPanel::setSecretsSessionOnly(bool sessionOnly)
+{
+    m_secretsSessionOnly = sessionOnly;
+    describeSecretStorage();
+}
+
+void ConnectionPanel::describeSecretStorage()
+{
+    if (m_secretsSessionOnly) {
+        m_secret->setPlaceholderText(tr("kept for this session only, never saved"));
+        m_secret->setToolTip(tr("The plugin secret stays in memory until the console closes; "
+                                "it is not written to the keychain or to disk."));
+    } else {
+        m_secret->setPlaceholderText(tr("stored in the system keychain"));
+        m_secret->setToolTip(tr("The plugin secret is saved in the system keychain, never in "
+                                "the settings file."));
+    }
+}
+
 void ConnectionPanel::loadProfile(const QString &name)
 {
     m_currentProfile = name;
@@ -190,7 +212,9 @@ void ConnectionPanel::deleteProfile()
 {
     const QString name = m_profiles->currentText();
     ConnectionProfile::remove(m_settings, name);
-    m_secrets.remove(ConnectionProfile{name}.secretKey());
+    ConnectionProfile removed;
+    removed.name = name;
+    m_secrets.remove(removed.secretKey());
     m_currentProfile.clear();
     m_profiles->removeItem(m_profiles->currentIndex());
     if (m_profiles->count() == 0)

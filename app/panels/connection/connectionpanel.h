@@ -34,6 +34,9 @@ public:
     void setStatus(const runtime::RuntimeStatus &status);
     // For the status line when the keychain is missing.
     void setNotice(const QString &notice);
+    // Where the secret goes, as the secret field tells the user: the system keychain, or memory
+    // for this session only (chosen so, or because no keychain answered).
+    void setSecretsSessionOnly(bool sessionOnly);
 
 Q_SIGNALS:
     void connectRequested(const ango::app::ConnectionProfile &profile, const QString &secret);
@@ -48,6 +51,7 @@ private:
     void toggleConnection();
     void refreshStatusText();
     void updateConnectEnabled();
+    void describeSecretStorage();
 
     QSettings &m_settings;
     SecretStore &m_secrets;
@@ -64,6 +68,7 @@ private:
     QTimer m_ageTimer;
     runtime::RuntimeStatus m_status;
     QString m_currentProfile;
+    bool m_secretsSessionOnly = false;
 };
 
 } // namespace ango::app

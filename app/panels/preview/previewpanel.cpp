@@ -1,19 +1,16 @@
 #include "previewpanel.h"
 
+#include "imagedecoding.h"
 #include "previewview.h"
 
-#include <QBuffer>
 #include <QCheckBox>
-#include <QFuture>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QListWidget>
 #include <QPainter>
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace ango::app {
 
@@ -21,30 +18,6 @@ namespace {
 
 constexpr int kKeyRole = Qt::UserRole + 1;
 constexpr int kObjectRole = Qt::UserRole + 2;
-
-struct Decoded
-{
-    QImage image;
-    QString error;
-};
-
-Decoded decodeImage(const QByteArray &bytes, const QString &path)
-{
-    QBuffer buffer;
-    QImageReader reader;
-    if (path.isEmpty()) {
-        buffer.setData(bytes);
-        reader.setDevice(&buffer);
-    } else {
-        reader.setFileName(path);
-    }
-    reader.setAutoTransform(true); // camera photos carry their orientation in EXIF
-    Decoded decoded;
-    decoded.image = reader.read();
-    if (decoded.image.isNull())
-        decoded.error = reader.errorString();
-    return decoded;
-}
 
 QIcon swatch(const QColor &color)
 {
@@ -158,19 +131,19 @@ void PreviewPanel::loadImageData(const QByteArray &bytes)
 void PreviewPanel::decode(QByteArray bytes, QString path)
 {
     const quint64 ticket = ++m_imageTicket;
-    QtConcurrent::run(&decodeImage, std::move(bytes), std::move(path))
-        .then(this, [this, ticket](const Decoded &decoded) {
-            if (ticket != m_imageTicket)
-                return; // superseded by a newer image
-            if (decoded.image.isNull()) {
-                Q_EMIT imageLoadFailed(decoded.error);
-                return;
-            }
-            m_scene->setImage(decoded.image);
-            if (m_view->isFitted())
-                m_view->fitToContent();
-            Q_EMIT imageLoaded(decoded.image.size());
-        });
+    decodeImageAsync(this, std::move(bytes), std::move(path),
+                     [this, ticket](const DecodedImage &decoded) {
+                         if (ticket != m_imageTicket)
+                             return; // superseded by a newer image
+                         if (decoded.image.isNull()) {
+                             Q_EMIT imageLoadFailed(decoded.error);
+                             return;
+                         }
+                         m_scene->setImage(decoded.image);
+                         if (m_view->isFitted())
+                             m_view->fitToContent();
+                         Q_EMIT imageLoaded(decoded.image.size());
+                     });
 }
 
 void PreviewPanel::setClasses(const QList<ClassInfo> &classes)

@@ -1,6 +1,7 @@
 #include "reviewpanel.h"
 
 #include "boxeditor.h"
+#include "panels/preview/imagedecoding.h"
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewview.h"
 
@@ -189,6 +190,17 @@ void ReviewPanel::setImage(const QString &id, const QImage &image)
                 m_preview->setImage(image);
         }
     }
+}
+
+void ReviewPanel::setImageData(const QString &id, QByteArray bytes)
+{
+    decodeImageAsync(this, std::move(bytes), QString(), [this, id](const DecodedImage &decoded) {
+        if (decoded.image.isNull()) {
+            Q_EMIT imageFailed(id, decoded.error);
+            return;
+        }
+        setImage(id, decoded.image); // a no-op when the result was decided meanwhile
+    });
 }
 
 QStringList ReviewPanel::pendingIds() const

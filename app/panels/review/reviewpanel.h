@@ -60,6 +60,9 @@ public:
     // The runtime gave up on a held result (timeout, disconnect): drop it without a decision.
     void withdraw(const QString &id);
     void setImage(const QString &id, const QImage &image);
+    // Encoded bytes (e.g. fetched from the asset's URL), decoded off the GUI thread; the held
+    // result shows them once decoded, if it is still waiting by then.
+    void setImageData(const QString &id, QByteArray bytes);
     int pendingCount() const { return int(m_queue.size()); }
     QStringList pendingIds() const;
     QString currentId() const;
@@ -80,6 +83,8 @@ public:
     void discardCurrent();
 
 Q_SIGNALS:
+    // The held result's image failed to decode (setImageData).
+    void imageFailed(const QString &id, const QString &message);
     void approveRequested(const QString &id, const nlohmann::json &editedAnswer);
     void discardRequested(const QString &id);
     void answerEdited(const QString &id, const nlohmann::json &editedAnswer);

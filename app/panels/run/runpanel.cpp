@@ -36,6 +36,9 @@ void RunPanel::buildUi()
 {
     m_localKind = new QRadioButton(tr("Local image"), this);
     m_assetKind = new QRadioButton(tr("Project asset"), this);
+    m_assetKind->setObjectName(QStringLiteral("runAssetKindButton"));
+    m_assetKind->setToolTip(tr("Look the asset up through the REST API (API host of the "
+                               "Connection panel) and run on it as the hub would"));
     auto *kinds = new QButtonGroup(this);
     kinds->addButton(m_localKind);
     kinds->addButton(m_assetKind);
@@ -55,10 +58,13 @@ void RunPanel::buildUi()
     fileRow->addWidget(browse);
 
     m_project = new QLineEdit(this);
+    m_project->setObjectName(QStringLiteral("runProjectEdit"));
     m_project->setPlaceholderText(tr("project ID"));
     m_asset = new QLineEdit(this);
+    m_asset->setObjectName(QStringLiteral("runAssetEdit"));
     m_asset->setPlaceholderText(tr("asset ID or external ID"));
     m_byExternalId = new QRadioButton(tr("is an external ID"), this);
+    m_byExternalId->setObjectName(QStringLiteral("runByExternalIdButton"));
     m_byExternalId->setAutoExclusive(false);
     m_apiKey = new QLineEdit(this);
     m_apiKey->setObjectName(QStringLiteral("runApiKeyEdit"));

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace ango::app;
 using nlohmann::json;
@@ -32,6 +33,8 @@ private Q_SLOTS:
     void editsStayWithTheirResult();
     void withdrawnResultsLeaveQuietly();
     void imageFromBytes();
+    void imageBytesArrivingLaterAreDecodedOffTheGuiThread();
+    void undecodableImageBytesAreReported();
 
 private:
     PendingReview pending(const QString &id, json answer = ango::test::everyShapeAnswer()) const;
@@ -359,6 +362,69 @@ void tst_ReviewPanel::imageFromBytes()
     m_panel->enqueue(review);
     QTRY_COMPARE(loaded.size(), 1);
     QCOMPARE(m_panel->preview()->scene()->imageSize(), QSize(321, 123));
+}
+
+namespace {
+
+QByteArray pngOf(QSize size)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(Qt::gray);
+    QByteArray png;
+    QBuffer buffer(&png);
+    if (!buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG"))
+        return {};
+    return png;
+}
+
+} // namespace
+
+// The console fetches a held result's image after enqueueing it: the bytes are decoded on the
+// thread pool, not in setImageData() itself, and land on the result they belong to.
+void tst_ReviewPanel::imageBytesArrivingLaterAreDecodedOffTheGuiThread()
+{
+    PendingReview a = pending(u"a"_qs);
+    a.image = QImage();
+    PendingReview b = pending(u"b"_qs);
+    b.image = QImage();
+    m_panel->enqueue(a);
+    m_panel->enqueue(b);
+    QCOMPARE(m_panel->currentId(), u"a"_qs);
+    const QByteArray forA = pngOf(QSize(321, 123));
+    const QByteArray forB = pngOf(QSize(64, 32));
+    QVERIFY(!forA.isEmpty() && !forB.isEmpty());
+
+    m_panel->setImageData(u"b"_qs, forB);
+    m_panel->setImageData(u"a"_qs, forA);
+    QVERIFY(m_panel->preview()->scene()->imageSize().isEmpty()); // not decoded in the call
+    QTRY_COMPARE(m_panel->preview()->scene()->imageSize(), QSize(321, 123));
+    m_panel->discardCurrent();
+    QCOMPARE(m_panel->currentId(), u"b"_qs);
+    QTRY_COMPARE(m_panel->preview()->scene()->imageSize(), QSize(64, 32));
+
+    // Bytes for a result decided meanwhile, and a panel gone before decoding ends: no effect.
+    m_panel->setImageData(u"a"_qs, forA);
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents(); // the decoded image's delivery
+    QCOMPARE(m_panel->preview()->scene()->imageSize(), QSize(64, 32));
+    m_panel->setImageData(u"b"_qs, forA);
+    delete m_panel;
+    m_panel = nullptr;
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
+}
+
+void tst_ReviewPanel::undecodableImageBytesAreReported()
+{
+    PendingReview review = pending(u"a"_qs);
+    review.image = QImage();
+    m_panel->enqueue(review);
+    QSignalSpy failed(m_panel, &ReviewPanel::imageFailed);
+    m_panel->setImageData(u"a"_qs, QByteArrayLiteral("not an image"));
+    QTRY_COMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().first().toString(), u"a"_qs);
+    QVERIFY(!failed.first().at(1).toString().isEmpty());
+    QVERIFY(m_panel->preview()->scene()->imageSize().isEmpty());
 }
 
 QTEST_MAIN(tst_ReviewPanel)
