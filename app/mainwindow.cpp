@@ -1,9 +1,11 @@
 #include "mainwindow.h"
 
+#include "annotation/annotation.h"
 #include "console/consolecontroller.h"
 #include "panels/callback/callbackpanel.h"
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
+#include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
 #include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
@@ -110,7 +112,12 @@ void MainWindow::buildPanels()
                                      Qt::LeftDockWidgetArea);
     QDockWidget *run
         = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
+    // The local hub is the offline counterpart of the connection: the same place, another tab.
+    m_localHub = new LocalHubPanel(this);
+    QDockWidget *localHub = addPanel(m_localHub, tr("Local hub"), QStringLiteral("localHubDock"),
+                                     Qt::LeftDockWidgetArea);
     tabifyDockWidget(connection, callback);
+    tabifyDockWidget(connection, localHub);
     connection->raise();
     Q_UNUSED(run)
     QDockWidget *mapping = addPanel(m_mapping, tr("Class mapping"), QStringLiteral("mappingDock"),
@@ -233,6 +240,8 @@ void MainWindow::wireController()
         m_run->setBusy(true);
         m_controller->runLocal(payload);
     });
+
+    wireLocalHub();
 
     m_review->setValidator([this](const json &edited) { return revalidate(edited); });
     connect(m_review, &ReviewPanel::imageFailed, this,
@@ -440,6 +449,60 @@ void MainWindow::showHubResult(const runtime::RequestResult &result)
             .arg(result.problems.size()),
         10000);
     Q_EMIT hubResultShown(result.session);
+}
+
+void MainWindow::wireLocalHub()
+{
+    connect(m_localHub, &LocalHubPanel::logged, m_log, &LogPanel::append);
+    // Runs sent to the author's script carry what the console's mapping and config say.
+    m_localHub->setCategorySchema(m_mapping->categorySchema());
+    connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this,
+            [this] { m_localHub->setCategorySchema(m_mapping->categorySchema()); });
+    m_localHub->setConfigJson(m_config->configJson());
+    connect(m_config, &ConfigEditor::configJsonChanged, m_localHub, &LocalHubPanel::setConfigJson);
+    connect(m_localHub, &LocalHubPanel::runStarted, this,
+            [this](const QString &, const QString &imagePath, const json &categorySchema) {
+                m_localHubSchema = categorySchema;
+                m_runImagePath = imagePath;
+                ++m_assetTicket; // an earlier fetch must not replace this image
+                m_preview->loadImageFile(imagePath);
+                m_preview->setAnswer(json::object());
+                m_centre->setCurrentWidget(m_preview);
+            });
+    connect(m_localHub, &LocalHubPanel::runFinished, this, &MainWindow::showLocalHubOutcome);
+}
+
+// What the author's script answered the local hub: read, checked and drawn like any other run.
+void MainWindow::showLocalHubOutcome(const hub::RunOutcome &outcome)
+{
+    if (!outcome.ok) {
+        statusBar()->showMessage(
+            tr("Local hub run %1 failed: %2").arg(outcome.session, outcome.error), 15000);
+        Q_EMIT localHubResultShown(outcome.session, false);
+        return;
+    }
+    // A workflow run's annotate body wraps the answer; an interactive response is the result.
+    const json result
+        = outcome.workflow ? outcome.result.value("answer", json::object()) : outcome.result;
+    const auto answer = annotation::normalize(result);
+    if (!answer) {
+        statusBar()->showMessage(tr("Local hub run %1 returned an invalid result: %2")
+                                     .arg(outcome.session, answer.error().message),
+                                 15000);
+        Q_EMIT localHubResultShown(outcome.session, false);
+        return;
+    }
+    annotation::ValidationContext context{m_localHubSchema, {}};
+    if (const QSize size = m_preview->scene()->imageSize(); !size.isEmpty())
+        context.imageSize = size;
+    const auto problems = annotation::validate(*answer, context);
+    showAnswer(answer->toJson(), problems, m_localHubSchema);
+    statusBar()->showMessage(
+        tr("Local hub run %1: %n object(s), %2 problem(s)", nullptr, int(answer->objects.size()))
+            .arg(outcome.session)
+            .arg(problems.size()),
+        10000);
+    Q_EMIT localHubResultShown(outcome.session, true);
 }
 
 void MainWindow::showAssetOf(const json &payload, const QUrl &apiHost)

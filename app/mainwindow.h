@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hub/hubtypes.h"
 #include "runtime/runtimetypes.h"
 
 #include <QMainWindow>
@@ -19,6 +20,7 @@ class ClassMappingPanel;
 class ConfigEditor;
 class ConnectionPanel;
 class ConsoleController;
+class LocalHubPanel;
 class LogPanel;
 class MappingStore;
 class PreviewPanel;
@@ -50,6 +52,7 @@ public:
     ConfigEditor *configEditor() const { return m_config; }
     LogPanel *logPanel() const { return m_log; }
     ReviewPanel *reviewPanel() const { return m_review; }
+    LocalHubPanel *localHubPanel() const { return m_localHub; }
 
     // Sets up the offline sandbox (sample image, mapping, sample model) when nothing is
     // configured yet, or always when forced (--sandbox-demo).
@@ -62,6 +65,8 @@ Q_SIGNALS:
     void runShown(bool ok);
     // The result of a run started on the hub is in the preview (its image may still load).
     void hubResultShown(const QString &session);
+    // A run sent by the local hub panel ended; ok when its result is in the preview.
+    void localHubResultShown(const QString &session, bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -81,6 +86,8 @@ private:
     void showLocalOutcome(const runtime::LocalRunResult &outcome);
     void showLocalCancelled(quint64 requestId, const QString &reason);
     void showHubResult(const runtime::RequestResult &result);
+    void wireLocalHub();
+    void showLocalHubOutcome(const hub::RunOutcome &outcome);
     void showAnswer(const nlohmann::json &answer, const std::vector<annotation::Problem> &problems,
                     const nlohmann::json &categorySchema);
     void showAssetOf(const nlohmann::json &payload, const QUrl &apiHost = {});
@@ -104,6 +111,8 @@ private:
     LogPanel *m_log = nullptr;
     PreviewPanel *m_preview = nullptr;
     ReviewPanel *m_review = nullptr;
+    LocalHubPanel *m_localHub = nullptr;
+    nlohmann::json m_localHubSchema; // the categorySchema of the local hub's run in flight
     QTabWidget *m_centre = nullptr;
     QLabel *m_statusLabel = nullptr;
     QActionGroup *m_reviewPolicy = nullptr;

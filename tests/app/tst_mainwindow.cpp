@@ -10,6 +10,7 @@
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
 #include "panels/connection/connectionprofile.h"
+#include "panels/localhub/localhubpanel.h"
 #include "panels/log/logmodel.h"
 #include "panels/log/logpanel.h"
 #include "panels/log/logview.h"
@@ -21,10 +22,12 @@
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewscene.h"
 #include "panels/review/reviewpanel.h"
+#include "peerprocess.h"
 #include "recordinghttpserver.h"
 #include "runtime/pluginruntime.h"
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
+#include "testpaths.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -119,6 +122,7 @@ private Q_SLOTS:
     void cancelWhileLookingUpTheAssetStartsNoRun();
     void heldResultImagesReachTheReviewPanel();
     void secretFieldSaysWhereTheSecretGoes();
+    void localHubRunsShowInThePreviewWithTheWindowsMapping();
 
 private:
     QPushButton *runButton() const { return m_window->findChild<QPushButton *>(u"runButton"_qs); }
@@ -794,6 +798,71 @@ void tst_MainWindow::secretFieldSaysWhereTheSecretGoes()
     Q_EMIT store.keychainUnavailable(u"no secret service"_qs);
     QVERIFY2(field->placeholderText().contains(u"session"_qs),
              qPrintable(field->placeholderText()));
+}
+
+void tst_MainWindow::localHubRunsShowInThePreviewWithTheWindowsMapping()
+{
+    // The author's script (an SDK-style python-socketio plugin) started against the console's
+    // local hub with the line the panel shows; Run in the panel; the answer lands in the preview.
+    LocalHubPanel *panel = m_window->localHubPanel();
+    QVERIFY(panel);
+    const QString pluginId = u"local-plugin"_qs;
+    const QString secret = u"local-secret-value"_qs;
+    panel->setPluginId(pluginId);
+    panel->setSecret(secret);
+    panel->setPort(0);
+    panel->setAssetPath(sampleImageCopy());
+    QVERIFY(panel->start());
+
+    QMap<QString, QString> environment = panel->hub()->startEnvironment(pluginId);
+    environment.insert(u"ANGO_PLUGIN_SECRET"_qs, secret);
+    test::PeerProcess plugin(u"/usr/bin/python3"_qs,
+                             {test::sourcePath(u"tests/peers/python/plugin_client.py"_qs)},
+                             environment);
+    plugin.start();
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->hub()->isLive(pluginId), qPrintable(plugin.diagnostics()),
+                              15000);
+
+    // The run carries the window's mapping and config, as edited there.
+    m_window->configEditor()->setConfigJson(u"{\"threshold\": 0.25}"_qs);
+    const json schema = m_window->mappingPanel()->categorySchema();
+    QVERIFY(schema.is_array() && !schema.empty());
+    QList<json> sent;
+    connect(
+        panel->hub(), &hub::LocalHub::runSent, this,
+        [&sent](const QString &, const QString &, const json &payload) { sent.append(payload); });
+    QSignalSpy shown(m_window, &MainWindow::localHubResultShown);
+    QSignalSpy finished(panel, &LocalHubPanel::runFinished);
+    QVERIFY(panel->sendRun());
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 15000);
+    QVERIFY2(shown.first().at(1).toBool(), qPrintable(plugin.diagnostics()));
+    QCOMPARE(sent.count(), 1);
+    const json payload = sent.constFirst();
+    QVERIFY2(payload["categorySchema"] == schema, payload.dump().c_str());
+    QVERIFY2(payload["configJSON"] == json("{\"threshold\": 0.25}"), payload.dump().c_str());
+
+    QCOMPARE(finished.count(), 1);
+    const auto outcome = finished.first().first().value<hub::RunOutcome>();
+    const json delivered = objectsOf(outcome.result);
+    QVERIFY(!delivered.empty());
+    PreviewScene *scene = m_window->preview()->scene();
+    QCOMPARE(scene->objectCount(), int(delivered.size()));
+    QCOMPARE(scene->overlayItems().size(), qsizetype(delivered.size()));
+    QVERIFY(scene->classKeys().contains(
+        QString::fromStdString(delivered[0].value("schemaId", std::string()))));
+
+    // Its log lines reach the console's log, secrets masked.
+    LogModel *log = m_window->logPanel()->model();
+    log->flush();
+    bool sawRun = false;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const QString line = logging::formatText(log->entry(row));
+        QVERIFY(!line.contains(secret));
+        QVERIFY(!line.contains(panel->hub()->apiKey()));
+        sawRun = sawRun || line.contains(outcome.session);
+    }
+    QVERIFY(sawRun);
+    panel->stop();
 }
 
 QTEST_MAIN(tst_MainWindow)
