@@ -108,7 +108,11 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     showZoom(m_view->zoom());
 }
 
-PreviewPanel::~PreviewPanel() = default;
+PreviewPanel::~PreviewPanel()
+{
+    // The scene (a child) clears its items after this destructor: no signals to us by then.
+    m_scene->disconnect(this);
+}
 
 void PreviewPanel::setImage(const QImage &image)
 {

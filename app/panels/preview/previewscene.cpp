@@ -58,7 +58,9 @@ PreviewScene::PreviewScene(QObject *parent)
 
 PreviewScene::~PreviewScene()
 {
-    // Items go before the layer that reads them while the base class tears down.
+    // Items go before the layer that reads them while the base class tears down; selection
+    // changes caused by their deletion must not redraw a scene that is half gone.
+    disconnect(this, &QGraphicsScene::selectionChanged, this, &PreviewScene::redrawOverlays);
     clearAnswer();
 }
 

@@ -120,7 +120,13 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     updateControls();
 }
 
-ReviewPanel::~ReviewPanel() = default;
+ReviewPanel::~ReviewPanel()
+{
+    // The scene outlives this object's own destructor (it belongs to a child widget) and reports
+    // selection changes while its items are deleted: they must not reach a half-destroyed panel.
+    m_preview->scene()->disconnect(this);
+    m_editor->disconnect(this);
+}
 
 void ReviewPanel::setClasses(const QList<ClassInfo> &classes)
 {

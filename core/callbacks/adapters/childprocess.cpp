@@ -4,6 +4,7 @@
 
 #include <QPointer>
 #include <QProcess>
+#include <QSet>
 
 #include <array>
 #include <cstring>
@@ -84,14 +85,27 @@ ChildProcess::ChildProcess(QObject *parent)
     : QObject(parent)
 {}
 
+// Killed children still being reaped. Their QProcess objects are owned here, so one that is
+// still running when the program exits is accounted for, not lost.
+static QSet<QProcess *> &reaping()
+{
+    static QSet<QProcess *> processes;
+    return processes;
+}
+
 ChildProcess::~ChildProcess()
 {
     if (m_process && m_process->state() != QProcess::NotRunning) {
         // Reaped in the background: QProcess's destructor would block until the child is gone.
-        m_process->disconnect(this);
-        m_process->setParent(nullptr);
-        connect(m_process, &QProcess::finished, m_process, &QObject::deleteLater);
-        m_process->kill();
+        QProcess *process = m_process;
+        process->disconnect(this);
+        process->setParent(nullptr);
+        reaping().insert(process);
+        connect(process, &QProcess::finished, process, [process] {
+            reaping().remove(process);
+            process->deleteLater();
+        });
+        process->kill();
     }
 }
 
