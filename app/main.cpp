@@ -2,6 +2,8 @@
 #include "console/consolecontroller.h"
 #include "hub/hubcommand.h"
 #include "mainwindow.h"
+#include "panels/log/logmodel.h"
+#include "panels/log/logpanel.h"
 #include "panels/preview/previewpanel.h"
 #include "runner/runcommand.h"
 #include "sandbox/samplemodel.h"
@@ -60,10 +62,15 @@ void scheduleScreenshot(ango::app::MainWindow &window, const QString &file)
             QCoreApplication::exit(1);
             return;
         }
-        const bool saved = window.grab().save(file, "PNG");
-        if (!saved)
-            std::fprintf(stderr, "cannot write %s\n", qPrintable(file));
-        QCoreApplication::exit(saved ? 0 : 1);
+        // The log inserts in batches: store what is pending, let the view lay the rows out on the
+        // next turn of the event loop, then take the picture.
+        window.logPanel()->model()->flush();
+        QTimer::singleShot(0, &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            if (!saved)
+                std::fprintf(stderr, "cannot write %s\n", qPrintable(file));
+            QCoreApplication::exit(saved ? 0 : 1);
+        });
     };
     QObject::connect(window.preview(), &ango::app::PreviewPanel::imageLoaded, &window,
                      [progress, finishIfReady] {
