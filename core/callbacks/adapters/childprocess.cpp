@@ -89,8 +89,10 @@ ChildProcess::ChildProcess(QObject *parent)
 // still running when the program exits is accounted for, not lost.
 static QSet<QProcess *> &reaping()
 {
-    static QSet<QProcess *> processes;
-    return processes;
+    // Never destroyed: static destructors run before the exit, and the set must still hold the
+    // processes then.
+    static auto *processes = new QSet<QProcess *>;
+    return *processes;
 }
 
 ChildProcess::~ChildProcess()
