@@ -13,9 +13,11 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QWindow>
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 namespace {
 
@@ -37,6 +39,28 @@ void registerCallbackKinds()
     ango::callbacks::adapters::registerAdapterKinds();
     ango::app::sandbox::registerSampleModel();
 }
+
+class ExposeProbe final : public QObject
+{
+public:
+    ExposeProbe(std::function<void()> onExposed, QWindow *window)
+        : QObject(window)
+        , m_window(window)
+        , m_onExposed(std::move(onExposed))
+    {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Expose && m_window->isExposed() && m_onExposed)
+            QTimer::singleShot(0, qApp, std::exchange(m_onExposed, {}));
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QWindow *m_window;
+    std::function<void()> m_onExposed;
+};
 
 // --sandbox-demo --screenshot FILE: one sandbox run, then a PNG of the window once the image and
 // the overlays are on screen. Settings go to a throw-away folder so the user's stay untouched.
@@ -95,6 +119,23 @@ void scheduleScreenshot(ango::app::MainWindow &window, const QString &file)
     });
 }
 
+// The window counts as shown when the platform says it is exposed (it is painted then).
+void exitOnceExposed(QWidget &window)
+{
+    QWindow *handle = window.windowHandle();
+    auto report = [] {
+        std::printf("shown\n");
+        std::fflush(stdout);
+        QCoreApplication::exit(0);
+    };
+    if (handle->isExposed()) {
+        QTimer::singleShot(0, qApp, report);
+        return;
+    }
+    auto *probe = new ExposeProbe(std::move(report), handle);
+    handle->installEventFilter(probe);
+}
+
 int runGui(int argc, char **argv)
 {
     QApplication app(argc, argv);
@@ -114,7 +155,11 @@ int runGui(int argc, char **argv)
         QStringLiteral("With --sandbox-demo: save a PNG of the window "
                        "once the overlays are drawn, then exit."),
         QStringLiteral("FILE"));
-    parser.addOptions({sandboxDemo, screenshot});
+    const QCommandLineOption exitWhenShown(
+        QStringLiteral("exit-when-shown"),
+        QStringLiteral("Print \"shown\" once the window is on screen, then exit (startup "
+                       "benchmark)."));
+    parser.addOptions({sandboxDemo, screenshot, exitWhenShown});
     parser.process(app);
 
     std::unique_ptr<QTemporaryDir> demoSettings;
@@ -136,6 +181,8 @@ int runGui(int argc, char **argv)
         QTimer::singleShot(0, &window, &ango::app::MainWindow::startRun);
     }
     window.show();
+    if (parser.isSet(exitWhenShown))
+        exitOnceExposed(window);
     return app.exec();
 }
 
