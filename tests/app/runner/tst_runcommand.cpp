@@ -1,4 +1,5 @@
 #include "hubpeer.h"
+#include "jsoncompare.h"
 #include "recordinghttpserver.h"
 #include "runnerprocess.h"
 
@@ -9,15 +10,6 @@
 // socket.io server) and a recording HTTP server standing in for the REST API.
 
 using nlohmann::json;
-
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 namespace {
 

@@ -1,4 +1,5 @@
 #include "hubpeer.h"
+#include "jsoncompare.h"
 #include "recordinghttpserver.h"
 #include "runnerprocess.h"
 #include "testpaths.h"
@@ -13,15 +14,6 @@
 
 using ango::test::RunnerProcess;
 using nlohmann::json;
-
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 namespace {
 

@@ -1,6 +1,7 @@
 #include "callbacks/callbackfactory.h"
 #include "callbacks/democallback.h"
 #include "callbacks/functioncallback.h"
+#include "jsoncompare.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -43,14 +44,6 @@ Callback::Done recorder(Recorded &recorded)
 } // namespace
 
 // QCOMPARE cannot take nlohmann::json (its implicit conversions confuse QTest's overloads).
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 class tst_Callbacks : public QObject
 {

@@ -1,3 +1,4 @@
+#include "jsoncompare.h"
 #include "runtime/pendingstore.h"
 
 #include <QDir>
@@ -10,14 +11,6 @@ using ango::runtime::PendingStore;
 using nlohmann::json;
 
 // QCOMPARE cannot take nlohmann::json (its implicit conversions confuse QTest's overloads).
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 class tst_PendingStore : public QObject
 {

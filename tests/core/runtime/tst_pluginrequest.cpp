@@ -1,3 +1,4 @@
+#include "jsoncompare.h"
 #include "runtime/pluginrequest.h"
 
 #include <QTest>
@@ -9,14 +10,6 @@ using nlohmann::json;
 Q_DECLARE_METATYPE(json)
 
 // QCOMPARE cannot take nlohmann::json (its implicit conversions confuse QTest's overloads).
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 class tst_PluginRequest : public QObject
 {

@@ -1,6 +1,7 @@
 #include "callbacks/democallback.h"
 #include "callbacks/functioncallback.h"
 #include "hubpeer.h"
+#include "jsoncompare.h"
 #include "recordinghttpserver.h"
 #include "runtime/pluginruntime.h"
 
@@ -16,15 +17,6 @@
 using namespace ango;
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 namespace {
 

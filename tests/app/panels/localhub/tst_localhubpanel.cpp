@@ -2,6 +2,7 @@
 #include "panels/localhub/localhubpanel.h"
 
 #include "hub/localhub.h"
+#include "jsoncompare.h"
 #include "peerprocess.h"
 #include "testpaths.h"
 
@@ -24,16 +25,6 @@
 using namespace ango;
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-// QCOMPARE for JSON values, printing both sides on failure.
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json a_ = (actual);                                                        \
-        const nlohmann::json e_ = (expected);                                                      \
-        QVERIFY2(a_ == e_, qPrintable(QStringLiteral("%1\n   != %2")                               \
-                                          .arg(QString::fromStdString(a_.dump()),                  \
-                                               QString::fromStdString(e_.dump()))));               \
-    } while (false)
 
 namespace {
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "callbacks/callback.h"
+#include "jsoncompare.h"
 #include "testpaths.h"
 
 #include <QList>
@@ -100,12 +101,3 @@ inline QString scriptPath(const QString &name)
 #define ANGO_WAIT_MS 20000
 #define WAIT_DONE(outcome) QTRY_VERIFY_WITH_TIMEOUT((outcome)->finished(), ANGO_WAIT_MS)
 // QCOMPARE cannot take nlohmann::json (its overloads make json convert to every number type).
-#define JSON_COMPARE(actual, expected)                                                             \
-    do {                                                                                           \
-        const nlohmann::json actual_ = (actual);                                                   \
-        const nlohmann::json expected_ = (expected);                                               \
-        QVERIFY2(actual_ == expected_,                                                             \
-                 qPrintable(QStringLiteral("%1\n   expected: %2")                                  \
-                                .arg(QString::fromStdString(actual_.dump()),                       \
-                                     QString::fromStdString(expected_.dump()))));                  \
-    } while (false)
