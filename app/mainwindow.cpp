@@ -2,9 +2,11 @@
 
 #include "annotation/annotation.h"
 #include "console/consolecontroller.h"
+#include "console/setupprofile.h"
 #include "panels/callback/callbackpanel.h"
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
+#include "panels/connection/connectionprofile.h"
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
 #include "panels/mapping/classmappingmodel.h"
@@ -15,6 +17,7 @@
 #include "panels/preview/previewscene.h"
 #include "panels/review/reviewpanel.h"
 #include "panels/run/runpanel.h"
+#include "profile/profilefile.h"
 #include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
 #include "sandbox/samplemodel.h"
@@ -145,6 +148,23 @@ void MainWindow::buildMenus()
     openImage->setShortcut(QKeySequence::Open);
     file->addAction(m_log->exportAllAction());
     file->addAction(m_log->exportSelectedAction());
+    QAction *exportProfileAction = file->addAction(tr("Export &profile…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export profile"), m_connection->profile().name + QStringLiteral(".json"),
+            tr("Profiles (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (auto saved = exportProfile(path); !saved)
+            QMessageBox::warning(this, tr("Export profile"), saved.error().message);
+        else
+            statusBar()->showMessage(tr("Profile written to %1 (the secret is not in it: the "
+                                        "runner reads ANGO_PLUGIN_SECRET)")
+                                         .arg(path),
+                                     10000);
+    });
+    exportProfileAction->setToolTip(
+        tr("Save this setup for `ango-console run --profile FILE`: hosts, plugin id, callback, "
+           "mapping, configJSON and review policy; never the secret."));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -449,6 +469,18 @@ void MainWindow::showHubResult(const runtime::RequestResult &result)
             .arg(result.problems.size()),
         10000);
     Q_EMIT hubResultShown(result.session);
+}
+
+Result<void> MainWindow::exportProfile(const QString &path) const
+{
+    const ConnectionProfile connection = m_connection->profile();
+    const ConsoleSetup setup{connection,
+                             m_controller->callbackSpec(),
+                             m_callback->options(),
+                             m_mapping->categorySchema(),
+                             m_config->configJson(),
+                             m_controller->reviewPolicy()};
+    return profile::saveFile(path, profileFromSetup(setup));
 }
 
 void MainWindow::wireLocalHub()

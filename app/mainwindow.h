@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/result.h"
 #include "hub/hubtypes.h"
 #include "runtime/runtimetypes.h"
 
@@ -59,6 +60,8 @@ public:
     void prepareSandbox(bool force);
     // Presses Run as a user would.
     void startRun();
+    // File > Export profile: this setup as a profile for `ango-console run --profile FILE`.
+    Result<void> exportProfile(const QString &path) const;
 
 Q_SIGNALS:
     // A run's result is on screen (overlays drawn) or the run failed.

@@ -23,7 +23,10 @@
 #include "panels/preview/previewscene.h"
 #include "panels/review/reviewpanel.h"
 #include "peerprocess.h"
+#include "profile/profilefile.h"
+#include "profile/profilejson.h"
 #include "recordinghttpserver.h"
+#include "runner/runoptions.h"
 #include "runtime/pluginruntime.h"
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
@@ -123,6 +126,7 @@ private Q_SLOTS:
     void heldResultImagesReachTheReviewPanel();
     void secretFieldSaysWhereTheSecretGoes();
     void localHubRunsShowInThePreviewWithTheWindowsMapping();
+    void exportedProfileIsWhatTheRunnerReads();
 
 private:
     QPushButton *runButton() const { return m_window->findChild<QPushButton *>(u"runButton"_qs); }
@@ -863,6 +867,48 @@ void tst_MainWindow::localHubRunsShowInThePreviewWithTheWindowsMapping()
     }
     QVERIFY(sawRun);
     panel->stop();
+}
+
+void tst_MainWindow::exportedProfileIsWhatTheRunnerReads()
+{
+    auto *pluginId = m_window->findChild<QLineEdit *>(u"pluginIdEdit"_qs);
+    auto *secret = m_window->findChild<QLineEdit *>(u"secretEdit"_qs);
+    auto *hubUrl = m_window->findChild<QLineEdit *>(u"hubUrlEdit"_qs);
+    QVERIFY(pluginId && secret && hubUrl);
+    pluginId->setText(u"exported-plugin"_qs);
+    secret->setText(u"do-not-export-this-secret"_qs);
+    hubUrl->setText(u"http://127.0.0.1:4321"_qs);
+    m_window->configEditor()->setConfigJson(u"{\n  \"zeta\": 1,\n  \"alpha\": [true]\n}"_qs);
+    for (QAction *action : m_window->findChildren<QAction *>())
+        if (action->text().contains(u"(hold)"_qs))
+            action->trigger();
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"setup.json"_qs);
+    const auto exported = m_window->exportProfile(path);
+    QVERIFY2(exported.ok(), exported.ok() ? "" : qPrintable(exported.error().message));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains("do-not-export-this-secret"));
+
+    const auto loaded = profile::loadFile(path);
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : qPrintable(loaded.error().message));
+    QCOMPARE(loaded->pluginId, u"exported-plugin"_qs);
+    QCOMPARE(loaded->hubUrl, QUrl(u"http://127.0.0.1:4321"_qs));
+    QCOMPARE(loaded->callback.spec, u"demo"_qs); // the sandbox model runs as the demo
+    QCOMPARE(loaded->configJson, u"{\"zeta\":1,\"alpha\":[true]}"_qs); // compact, order kept
+    QVERIFY(loaded->review == profile::ReviewPolicy::Hold);
+    QVERIFY(loaded->secret.kind == profile::SecretReference::Kind::Environment);
+    QVERIFY(profile::categorySchema(*loaded) == m_window->mappingPanel()->categorySchema());
+
+    // The runner takes it as it is, the secret from the environment.
+    QProcessEnvironment environment;
+    environment.insert(u"ANGO_PLUGIN_SECRET"_qs, u"from-the-environment"_qs);
+    const auto options = parseRunArguments({u"--profile"_qs, path}, environment);
+    QVERIFY2(options.ok(), options.ok() ? "" : qPrintable(options.error().message));
+    QCOMPARE(options->runtime.pluginId, u"exported-plugin"_qs);
+    QCOMPARE(options->runtime.secret, u"from-the-environment"_qs);
+    QVERIFY(options->runtime.review == runtime::ReviewPolicy::Hold);
 }
 
 QTEST_MAIN(tst_MainWindow)
