@@ -54,6 +54,15 @@ Q_SIGNALS:
     void outputLine(const QString &line, bool isError);
 };
 
+// The largest result a callback may hand back, serialised (option "maxResultBytes"). A result is
+// held parsed and then serialised for the hub; 1M boxes take gigabytes in between.
+inline constexpr qint64 kDefaultMaxResultBytes = 64LL * 1024 * 1024;
+
+// Refuses a result nested deeper than kDefaultJsonMaxDepth (the runtime's serialiser recurses
+// once per level) or larger than maxBytes once serialised. `callback` is describe()'s text.
+Result<void> checkCallbackResult(const nlohmann::json &result, const QString &callback,
+                                 qint64 maxBytes);
+
 // Level names as the SDK's PluginLogger sends them: "DEBUG", "INFO", "WARNING", "ERROR".
 QString levelName(LogLevel level);
 

@@ -388,6 +388,10 @@ def handle_call(channel, callback, convention, message):
     flush_user_streams()
     try:
         encoded = dumps(result)
+    except RecursionError:
+        channel.send({"type": "result", "id": call_id, "ok": False, "traceback": "",
+                      "error": "the callback's result is nested too deeply to be sent as JSON"})
+        return
     except (TypeError, ValueError) as e:
         channel.send({"type": "result", "id": call_id, "ok": False,
                       "error": "the callback's result cannot be sent as JSON: %s" % e, "traceback": ""})

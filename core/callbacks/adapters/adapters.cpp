@@ -1,6 +1,7 @@
 #include "callbacks/adapters/adapters.h"
 
 #include "callbacks/adapters/bridgelocation.h"
+#include "callbacks/adapters/commandline.h"
 #include "callbacks/adapters/execcallback.h"
 #include "callbacks/adapters/httpcallback.h"
 #include "callbacks/adapters/pythoncallback.h"
@@ -29,6 +30,13 @@ QMap<QString, QString> environmentOption(const QVariantMap &options)
                                entry.section(QLatin1Char('='), 1));
     }
     return environment;
+}
+
+qint64 maxResultBytesOption(const QVariantMap &options)
+{
+    const qint64 bytes
+        = options.value(QStringLiteral("maxResultBytes"), kDefaultMaxResultBytes).toLongLong();
+    return bytes > 0 ? bytes : kDefaultMaxResultBytes;
 }
 
 int concurrencyOption(const QVariantMap &options)
@@ -68,6 +76,7 @@ Result<std::unique_ptr<Callback>> makePythonCallback(const QString &argument,
     python.apiHost = options.value(QStringLiteral("apiHost")).toString();
     python.workingDirectory = options.value(QStringLiteral("workingDirectory")).toString();
     python.environment = environmentOption(options);
+    python.maxResultBytes = maxResultBytesOption(options);
     python.bridgeDir = options.value(QStringLiteral("bridgeDir")).toString();
     if (python.bridgeDir.isEmpty())
         python.bridgeDir = bridgeDirectory();
@@ -84,13 +93,17 @@ Result<std::unique_ptr<Callback>> makePythonCallback(const QString &argument,
 Result<std::unique_ptr<Callback>> makeExecCallback(const QString &argument,
                                                    const QVariantMap &options)
 {
-    if (QProcess::splitCommand(argument).isEmpty())
+    const auto words = splitShellWords(argument);
+    if (!words)
+        return makeError(QStringLiteral("exec: %1").arg(words.error().message));
+    if (words->isEmpty())
         return makeError(QStringLiteral("exec: needs a command: exec:COMMAND"));
     ExecCallbackOptions exec;
     exec.command = argument.trimmed();
     exec.concurrency = concurrencyOption(options);
     exec.workingDirectory = options.value(QStringLiteral("workingDirectory")).toString();
     exec.environment = environmentOption(options);
+    exec.maxResultBytes = maxResultBytesOption(options);
     return std::unique_ptr<Callback>(std::make_unique<ExecCallback>(exec));
 }
 
@@ -110,6 +123,7 @@ Result<std::unique_ptr<Callback>> makeHttpCallback(const QString &argument,
     HttpCallbackOptions http;
     http.url = url;
     http.timeoutMs = std::max(0, options.value(QStringLiteral("timeoutMs"), 0).toInt());
+    http.maxResultBytes = maxResultBytesOption(options);
     return std::unique_ptr<Callback>(std::make_unique<HttpCallback>(http));
 }
 

@@ -19,6 +19,8 @@
 //   "environment" map        python/exec: variables added to the environment
 //   "bridgeDir" string       python: where ango_bridge.py is (default bridgeDirectory())
 //   "timeoutMs" int          http: a transfer timeout of our own (default none)
+//   "maxResultBytes" int     all three: the largest result accepted, serialised (default
+//                            kDefaultMaxResultBytes, 64 MiB); a larger one is an error
 namespace ango::callbacks::adapters {
 
 // Registers python, exec, http and https with registerCallbackKind(). Call once at start-up,

@@ -17,7 +17,8 @@ namespace ango::callbacks::adapters {
 namespace {
 
 constexpr qsizetype kMaxOutputLine = 64 * 1024;
-constexpr qsizetype kMaxFrame = 256 * 1024 * 1024;
+// Frames carry the result plus the bridge's envelope.
+constexpr qint64 kFrameEnvelope = 64 * 1024;
 
 QString signalName(int signal)
 {
@@ -54,6 +55,8 @@ struct FdPlan
 // the target range, because a source may already sit on another entry's target number.
 void applyPlan(const FdPlan &plan)
 {
+    // Our own process group, so the group can be ended with everything the child started.
+    ::setpgid(0, 0);
     std::array<int, 5> moved{};
     for (int i = 0; i < plan.count; ++i) {
         moved[i] = ::fcntl(plan.source[i], F_DUPFD_CLOEXEC, 10);
@@ -107,6 +110,7 @@ ChildProcess::~ChildProcess()
             reaping().remove(process);
             process->deleteLater();
         });
+        ::kill(-pid_t(m_pid), SIGKILL);
         process->kill();
     }
 }
@@ -149,7 +153,10 @@ Result<void> ChildProcess::start(const ChildSpec &spec)
     m_process = new QProcess(this);
     m_process->setProgram(spec.program);
     m_process->setArguments(spec.arguments);
-    m_process->setProcessEnvironment(spec.environment);
+    QProcessEnvironment environment = spec.environment;
+    // The plugin secret is the runner's, not the author's code's.
+    environment.remove(QStringLiteral("ANGO_PLUGIN_SECRET"));
+    m_process->setProcessEnvironment(environment);
     m_process->setWorkingDirectory(spec.workingDirectory);
     // Our pipes replace the standard channels in the child, so QProcess must not make its own.
     m_process->setProcessChannelMode(QProcess::ForwardedChannels);
@@ -157,14 +164,18 @@ Result<void> ChildProcess::start(const ChildSpec &spec)
     m_process->setChildProcessModifier([plan] { applyPlan(plan); });
 
     m_requests = new PipeWriter(std::exchange(requests.writeEnd, -1), this);
+    const qsizetype maxFrame = qsizetype(std::max<qint64>(spec.maxFrameBytes, 1) + kFrameEnvelope);
     if (side) {
-        m_frames = new PipeReader(std::exchange(frames.readEnd, -1), kMaxFrame, this);
+        m_frames = new PipeReader(std::exchange(frames.readEnd, -1), maxFrame, this,
+                                  PipeReader::OverLong::Discard);
         m_stdout = new PipeReader(std::exchange(out.readEnd, -1), kMaxOutputLine, this);
         connect(m_stdout, &PipeReader::lineRead, this,
                 [this](const QByteArray &line) { Q_EMIT outputLine(decodeLine(line), false); });
     } else {
-        m_frames = new PipeReader(std::exchange(out.readEnd, -1), kMaxFrame, this);
+        m_frames = new PipeReader(std::exchange(out.readEnd, -1), maxFrame, this,
+                                  PipeReader::OverLong::Discard);
     }
+    connect(m_frames, &PipeReader::lineDiscarded, this, &ChildProcess::frameTooLong);
     m_stderr = new PipeReader(std::exchange(err.readEnd, -1), kMaxOutputLine, this);
     connect(m_stderr, &PipeReader::lineRead, this,
             [this](const QByteArray &line) { Q_EMIT outputLine(decodeLine(line), true); });
@@ -185,6 +196,8 @@ Result<void> ChildProcess::start(const ChildSpec &spec)
 
     m_process->start();
     m_pid = m_process->processId();
+    if (m_pid > 0)
+        ::setpgid(pid_t(m_pid), pid_t(m_pid)); // as the child does: whoever runs first wins
     // The fork happened inside start(): the child holds its ends now; ours must go, or we would
     // never see end-of-file on its output.
     closeAll();
@@ -199,8 +212,18 @@ void ChildProcess::send(const QByteArray &line)
 
 void ChildProcess::kill()
 {
-    if (m_process && m_process->state() != QProcess::NotRunning)
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        killGroup();
         m_process->kill();
+    }
+}
+
+void ChildProcess::killGroup()
+{
+    // The group outlives its leader while a member lives, and its id is not handed out again
+    // until then, so this cannot hit a stranger once the leader is reaped.
+    if (m_pid > 0)
+        ::kill(-pid_t(m_pid), SIGKILL);
 }
 
 bool ChildProcess::isRunning() const
@@ -244,6 +267,8 @@ void ChildProcess::onFinished(int code, bool crashed)
             return;
     }
     closeChannels();
+    // What the child left behind in its group (a callback's own subprocesses) ends with it.
+    killGroup();
     // Qt reports the signal number as the exit code of a crashed child.
     Q_EMIT exited(
         ChildExit{crashed ? ChildExit::Kind::Signalled : ChildExit::Kind::Exited, code, {}});

@@ -15,6 +15,9 @@ class QProcess;
 //    so that nothing the author's code prints can be mistaken for a frame.
 // Before a frame is delivered, the output the child wrote before it is delivered, so the lines a
 // call printed always come before its result.
+// The child leads its own process group; kill() and the destructor end the whole group, so what
+// the author's code started goes too. A descendant that calls setsid() leaves the group and is
+// out of reach (only a cgroup could follow it). The child never sees ANGO_PLUGIN_SECRET.
 namespace ango::callbacks::adapters {
 
 struct ChildSpec
@@ -26,6 +29,8 @@ struct ChildSpec
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     QString workingDirectory;
     Layout layout = Layout::Stdio;
+    // A longer frame is dropped and reported by frameTooLong(); memory stays bounded by it.
+    qint64 maxFrameBytes = 256LL * 1024 * 1024;
 };
 
 struct ChildExit
@@ -66,6 +71,8 @@ public:
 Q_SIGNALS:
     void started();
     void frameReceived(const QByteArray &frame);
+    // A frame passed spec.maxFrameBytes (`seen` bytes so far); it is dropped up to its end.
+    void frameTooLong(qint64 seen);
     void outputLine(const QString &line, bool isError);
     // Once; all frames and output were delivered before it.
     void exited(const ango::callbacks::adapters::ChildExit &exit);
@@ -75,6 +82,7 @@ private:
     void drainOutput();
     void onFinished(int code, bool crashed);
     void closeChannels();
+    void killGroup();
 
     QProcess *m_process = nullptr;
     PipeWriter *m_requests = nullptr;

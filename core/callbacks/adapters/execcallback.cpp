@@ -1,5 +1,7 @@
 #include "callbacks/adapters/execcallback.h"
 
+#include "callbacks/adapters/commandline.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
@@ -11,7 +13,9 @@ ExecCallback::ExecCallback(const ExecCallbackOptions &options, QObject *parent)
     , m_command(options.command)
 {
     auto settings = std::make_shared<ExecSettings>();
-    QStringList words = QProcess::splitCommand(options.command);
+    // A command that does not split (the factory refuses those) runs nothing: "could not start".
+    const auto split = splitShellWords(options.command);
+    QStringList words = split ? *split : QStringList();
     settings->program = words.isEmpty() ? QString() : words.takeFirst();
     settings->arguments = words;
     settings->workingDirectory
@@ -23,6 +27,7 @@ ExecCallback::ExecCallback(const ExecCallbackOptions &options, QObject *parent)
     for (auto it = options.environment.cbegin(); it != options.environment.cend(); ++it)
         settings->environment.insert(it.key(), it.value());
     m_settings = std::move(settings);
+    setMaxResultBytes(options.maxResultBytes);
 }
 
 QString ExecCallback::describe() const

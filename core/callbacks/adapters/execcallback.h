@@ -14,6 +14,7 @@ struct ExecCallbackOptions
     int concurrency = 1;
     QString workingDirectory; // empty: the console's current directory
     QMap<QString, QString> environment;
+    qint64 maxResultBytes = kDefaultMaxResultBytes;
 };
 
 class ExecCallback final : public WorkerPool

@@ -1,5 +1,7 @@
 #include "callbacks/adapters/execworker.h"
 
+#include "common/jsonlimits.h"
+
 #include <QFileInfo>
 
 namespace ango::callbacks::adapters {
@@ -35,6 +37,19 @@ QString ExecWorker::processName() const
 void ExecWorker::handleFrame(const QByteArray &frame)
 {
     const QByteArray line = frame.trimmed();
+    if (phase() == Phase::Busy && (line.startsWith('[') || line.startsWith('{'))) {
+        // Checked on the text: nothing deep is built, let alone serialised.
+        if (const qint64 at = jsonTextTooDeepAt(std::string_view(line.constData(), line.size()));
+            at >= 0) {
+            finishCall(makeError(
+                QStringLiteral("exec callback %1: the result is nested deeper than %2 levels "
+                               "(at byte %3 of its line)")
+                    .arg(processName())
+                    .arg(kDefaultJsonMaxDepth)
+                    .arg(at)));
+            return;
+        }
+    }
     nlohmann::json parsed
         = nlohmann::json::parse(line.constBegin(), line.constEnd(), nullptr, false);
     if (line.isEmpty() || parsed.is_discarded() || phase() != Phase::Busy) {

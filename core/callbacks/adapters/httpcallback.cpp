@@ -1,5 +1,7 @@
 #include "callbacks/adapters/httpcallback.h"
 
+#include "common/jsonlimits.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -10,6 +12,15 @@ namespace ango::callbacks::adapters {
 namespace {
 
 constexpr qsizetype kBodyExcerpt = 300;
+
+bool sameOrigin(const QUrl &a, const QUrl &b)
+{
+    const auto port = [](const QUrl &url) {
+        return url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+    };
+    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0
+           && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && port(a) == port(b);
+}
 
 QString excerpt(const QByteArray &body)
 {
@@ -44,18 +55,33 @@ void HttpCallback::invoke(Call call, Done done)
     nlohmann::json body = std::move(call.request);
     if (body.is_object())
         body.erase("logger");
-    QNetworkRequest request(m_options.url);
+    const State before = state();
+    send(m_options.url, Running{call.id,
+                                std::move(done),
+                                QByteArray::fromStdString(body.dump(
+                                    -1, ' ', false, nlohmann::json::error_handler_t::replace)),
+                                {},
+                                0});
+    updateState(before);
+}
+
+void HttpCallback::send(const QUrl &url, Running call)
+{
+    QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
     if (m_options.timeoutMs > 0)
         request.setTransferTimeout(m_options.timeoutMs);
-    const State before = state();
-    QNetworkReply *reply
-        = m_network->post(request, QByteArray::fromStdString(body.dump(
-                                       -1, ' ', false, nlohmann::json::error_handler_t::replace)));
-    m_running.insert(reply, Running{call.id, std::move(done)});
+    // Redirects are followed by finish(), which checks the origin first.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    QNetworkReply *reply = m_network->post(request, call.body);
+    m_running.insert(reply, std::move(call));
     connect(reply, &QNetworkReply::finished, this, [this, reply] { finish(reply); });
-    updateState(before);
+    connect(reply, &QNetworkReply::downloadProgress, this,
+            [this, reply](qint64 received, qint64 total) {
+                onDownloadProgress(reply, received, total);
+            });
 }
 
 void HttpCallback::cancel(quint64 callId)
@@ -80,6 +106,45 @@ void HttpCallback::cancel(quint64 callId)
     }
 }
 
+// A redirect is followed (the same POST again) only within the origin and at most
+// kMaxHttpRedirects times; an error names the Location otherwise.
+std::optional<QString> HttpCallback::followRedirect(QNetworkReply *reply, Running &call)
+{
+    const QUrl location = reply->url().resolved(
+        QUrl::fromEncoded(reply->rawHeader(QByteArrayLiteral("Location")), QUrl::StrictMode));
+    const QString where = location.toDisplayString(QUrl::RemoveUserInfo);
+    if (!location.isValid() || !sameOrigin(location, m_options.url))
+        return QStringLiteral("redirected to %1, another origin than %2; not followed (the "
+                              "request carries the apiKey)")
+            .arg(where,
+                 m_options.url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveUserInfo)
+                     .toDisplayString());
+    if (++call.redirects > kMaxHttpRedirects)
+        return QStringLiteral("more than %1 redirects; the last one to %2")
+            .arg(kMaxHttpRedirects)
+            .arg(where);
+    send(location, std::move(call));
+    return std::nullopt;
+}
+
+void HttpCallback::onDownloadProgress(QNetworkReply *reply, qint64 received, qint64 total)
+{
+    if (received <= m_options.maxResultBytes && total <= m_options.maxResultBytes)
+        return;
+    refuse(reply, QStringLiteral("the response body is larger than %1 bytes (the maxResultBytes "
+                                 "limit)")
+                      .arg(m_options.maxResultBytes));
+}
+
+void HttpCallback::refuse(QNetworkReply *reply, const QString &why)
+{
+    const auto it = m_running.find(reply);
+    if (it == m_running.end() || !it->refusal.isEmpty())
+        return;
+    it->refusal = why;
+    reply->abort(); // finished() follows, and reports the refusal
+}
+
 void HttpCallback::finish(QNetworkReply *reply)
 {
     reply->deleteLater();
@@ -93,10 +158,21 @@ void HttpCallback::finish(QNetworkReply *reply)
     const QString target
         = QStringLiteral("POST %1").arg(m_options.url.toDisplayString(QUrl::RemoveUserInfo));
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+    if (call.refusal.isEmpty() && status >= 300 && status <= 399
+        && reply->hasRawHeader(QByteArrayLiteral("Location"))) {
+        const std::optional<QString> refused = followRedirect(reply, call);
+        if (!refused)
+            return; // the call goes on with the next request
+        call.refusal = *refused;
+    }
+    const QByteArray body = reply->isOpen() && call.refusal.isEmpty()
+                                ? reply->read(m_options.maxResultBytes + 1)
+                                : QByteArray();
     Result<nlohmann::json> result = nlohmann::json();
-    if (reply->error() == QNetworkReply::OperationCanceledError
-        || reply->error() == QNetworkReply::TimeoutError) {
+    if (!call.refusal.isEmpty()) {
+        result = makeError(QStringLiteral("%1: %2").arg(target, call.refusal), status);
+    } else if (reply->error() == QNetworkReply::OperationCanceledError
+               || reply->error() == QNetworkReply::TimeoutError) {
         result = makeError(
             QStringLiteral("%1: no answer within %2 ms").arg(target).arg(m_options.timeoutMs),
             status);
@@ -113,17 +189,26 @@ void HttpCallback::finish(QNetworkReply *reply)
                            status);
     } else if (!body.trimmed().isEmpty()) {
         // An empty 2xx body is a callback that returned nothing (None in the SDK).
-        nlohmann::json parsed
-            = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
-        if (parsed.is_discarded())
+        auto parsed = parseJsonLimited(std::string_view(body.constData(), size_t(body.size())),
+                                       QStringLiteral("http callback %1").arg(target),
+                                       {kDefaultJsonMaxDepth, m_options.maxResultBytes});
+        if (!parsed
+            && jsonTextTooDeepAt(std::string_view(body.constData(), size_t(body.size()))) < 0
+            && body.size() <= m_options.maxResultBytes)
             result
                 = makeError(QStringLiteral("%1 answered HTTP %2 with a body that is not JSON: %3")
                                 .arg(target)
                                 .arg(status)
                                 .arg(excerpt(body)),
                             status);
+        else if (!parsed)
+            result = makeError(parsed.error().message, status);
+        else if (auto acceptable
+                 = checkCallbackResult(*parsed, describe(), m_options.maxResultBytes);
+                 !acceptable)
+            result = acceptable.error();
         else
-            result = std::move(parsed);
+            result = std::move(*parsed);
     }
     QPointer<HttpCallback> self(this);
     call.done(std::move(result));

@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QUrl>
 
+#include <optional>
+
 class QNetworkAccessManager;
 class QNetworkReply;
 
@@ -17,7 +19,12 @@ struct HttpCallbackOptions
 {
     QUrl url;
     int timeoutMs = 0; // 0: none of our own; the runtime's per-request timeout cancels the call
+    qint64 maxResultBytes = kDefaultMaxResultBytes; // a longer response body is refused
 };
+
+// Redirects the callback follows: same origin (scheme, host, port) only, at most this many. A
+// redirect elsewhere would carry the payload, apiKey included, to a stranger (307/308 re-POST).
+inline constexpr int kMaxHttpRedirects = 3;
 
 class HttpCallback final : public Callback
 {
@@ -43,7 +50,15 @@ private:
     {
         quint64 callId = 0;
         Done done;
+        QByteArray body;
+        QString refusal; // why the call fails though the reply came (a redirect, a large body)
+        int redirects = 0;
     };
+    void send(const QUrl &url, Running call);
+    // Empty when the redirect is followed; else why not.
+    std::optional<QString> followRedirect(QNetworkReply *reply, Running &call);
+    void onDownloadProgress(QNetworkReply *reply, qint64 received, qint64 total);
+    void refuse(QNetworkReply *reply, const QString &why);
     QHash<QNetworkReply *, Running> m_running;
 };
 

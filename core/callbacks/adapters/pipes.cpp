@@ -39,10 +39,11 @@ void closeFd(int &fd)
     fd = -1;
 }
 
-PipeReader::PipeReader(int fd, qsizetype maxLine, QObject *parent)
+PipeReader::PipeReader(int fd, qsizetype maxLine, QObject *parent, OverLong overLong)
     : QObject(parent)
     , m_fd(fd)
     , m_maxLine(maxLine)
+    , m_overLong(overLong)
 {
     setNonBlocking(m_fd);
     m_notifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
@@ -96,6 +97,8 @@ void PipeReader::finish()
         }
     }
     close();
+    if (std::exchange(m_discarding, false))
+        m_buffer = QByteArray();
     if (!m_buffer.isEmpty()) {
         const QByteArray tail = std::exchange(m_buffer, {});
         m_scanned = 0;
@@ -109,9 +112,27 @@ bool PipeReader::deliverLines()
     qsizetype start = 0;
     for (;;) {
         const qsizetype newline = m_buffer.indexOf('\n', qMax(start, m_scanned));
+        if (m_discarding) {
+            start = newline < 0 ? m_buffer.size() : newline + 1;
+            m_scanned = start;
+            if (newline < 0)
+                break;
+            m_discarding = false;
+            continue;
+        }
         if (newline < 0) {
             if (m_buffer.size() - start < m_maxLine)
                 break;
+            if (m_overLong == OverLong::Discard) {
+                const qint64 seen = m_buffer.size() - start;
+                m_discarding = true;
+                start = m_buffer.size();
+                m_scanned = start;
+                Q_EMIT lineDiscarded(seen);
+                if (!self)
+                    return false;
+                break;
+            }
             const QByteArray piece = m_buffer.mid(start, m_maxLine);
             start += m_maxLine;
             m_scanned = start;
@@ -128,6 +149,9 @@ bool PipeReader::deliverLines()
             return false;
     }
     m_buffer.remove(0, start);
+    // remove() keeps the capacity: give back what a huge line took.
+    if (m_buffer.capacity() > 4 * kReadChunk && m_buffer.size() < kReadChunk)
+        m_buffer = QByteArray(m_buffer.constData(), m_buffer.size());
     m_scanned = qMax<qsizetype>(0, m_buffer.size());
     return true;
 }

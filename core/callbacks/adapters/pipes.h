@@ -21,14 +21,19 @@ PipeFds makePipe();
 void closeFd(int &fd);
 
 // Splits what arrives on `fd` (owned) into lines without their '\n' (a trailing '\r' is kept:
-// the reader of a protocol decides). A line longer than `maxLine` is delivered in pieces.
+// the reader of a protocol decides). A line longer than `maxLine` is delivered in pieces (Split),
+// or reported by lineDiscarded() and dropped up to its '\n' (Discard), so memory stays bounded
+// by maxLine plus one read.
 class PipeReader final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PipeReader)
 
 public:
-    PipeReader(int fd, qsizetype maxLine, QObject *parent = nullptr);
+    enum class OverLong { Split, Discard };
+
+    PipeReader(int fd, qsizetype maxLine, QObject *parent = nullptr,
+               OverLong overLong = OverLong::Split);
     ~PipeReader() override;
 
     // Reads what the pipe holds right now and delivers the complete lines.
@@ -39,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void lineRead(const QByteArray &line);
+    // Discard mode: a line passed maxLine (`seen` bytes so far); the rest of it is dropped.
+    void lineDiscarded(qint64 seen);
 
 private:
     // False when this object was destroyed by a receiver of lineRead.
@@ -47,6 +54,8 @@ private:
 
     int m_fd = -1;
     qsizetype m_maxLine;
+    OverLong m_overLong;
+    bool m_discarding = false; // inside a line being dropped
     QSocketNotifier *m_notifier = nullptr;
     QByteArray m_buffer;
     qsizetype m_scanned = 0; // bytes of m_buffer already known to hold no '\n'

@@ -29,6 +29,7 @@ PythonCallback::PythonCallback(const PythonCallbackOptions &options, QObject *pa
     for (auto it = options.environment.cbegin(); it != options.environment.cend(); ++it)
         settings->environment.insert(it.key(), it.value());
     m_settings = std::move(settings);
+    setMaxResultBytes(options.maxResultBytes);
 
     if (options.reloadOnChange) {
         m_reloadDelay.setSingleShot(true);

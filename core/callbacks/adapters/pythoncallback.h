@@ -22,6 +22,7 @@ struct PythonCallbackOptions
     QString workingDirectory;           // empty: the script's folder
     QString bridgeDir;                  // empty: bridgeDirectory()
     QMap<QString, QString> environment; // added to the console's environment
+    qint64 maxResultBytes = kDefaultMaxResultBytes;
 };
 
 class PythonCallback final : public WorkerPool

@@ -1,5 +1,8 @@
 #include "callbacks/adapters/pythonworker.h"
 
+#include "callbacks/adapters/commandline.h"
+#include "common/jsonlimits.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
@@ -31,7 +34,8 @@ QStringList interpreterCommand(const QString &interpreter)
 {
     if (QFileInfo(interpreter).isFile())
         return {interpreter};
-    QStringList words = QProcess::splitCommand(interpreter);
+    const auto split = splitShellWords(interpreter);
+    const QStringList words = split ? *split : QStringList();
     return words.isEmpty() ? QStringList{QStringLiteral("python3")} : words;
 }
 
@@ -84,19 +88,41 @@ QString PythonWorker::processName() const
 
 void PythonWorker::handleFrame(const QByteArray &frame)
 {
-    const nlohmann::json parsed
-        = nlohmann::json::parse(frame.constBegin(), frame.constEnd(), nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
-        protocolError(
-            QStringLiteral("the bridge sent a malformed frame (%1 bytes)").arg(frame.size()));
+    auto parsed = parseBridgeFrame(frame);
+    if (!parsed) {
+        // Too deep is the author's result, not a broken bridge: fail the call, keep the process.
+        if (parsed.error().status == kFrameTooDeep && phase() == Phase::Busy) {
+            finishCall(makeError(
+                QStringLiteral("python callback %1: %2")
+                    .arg(QFileInfo(m_settings->scriptPath).fileName(), parsed.error().message)));
+            return;
+        }
+        protocolError(parsed.error().message);
         return;
     }
     try {
-        handle(parsed);
+        handle(*parsed);
     } catch (const nlohmann::json::exception &e) {
         protocolError(QStringLiteral("the bridge sent an unexpected frame: %1")
                           .arg(QString::fromUtf8(e.what())));
     }
+}
+
+Result<nlohmann::json> parseBridgeFrame(const QByteArray &frame)
+{
+    const std::string_view text(frame.constData(), size_t(frame.size()));
+    // The result sits one level inside its frame.
+    if (const qint64 at = jsonTextTooDeepAt(text, kDefaultJsonMaxDepth + 1); at >= 0)
+        return makeError(QStringLiteral("the result is nested deeper than %1 levels (at byte %2 "
+                                        "of its frame)")
+                             .arg(kDefaultJsonMaxDepth)
+                             .arg(at),
+                         kFrameTooDeep);
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object())
+        return makeError(
+            QStringLiteral("the bridge sent a malformed frame (%1 bytes)").arg(frame.size()));
+    return parsed;
 }
 
 void PythonWorker::handle(const nlohmann::json &frame)

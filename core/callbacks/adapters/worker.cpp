@@ -56,6 +56,9 @@ void Worker::run(quint64 callId, const nlohmann::json &request)
     Q_ASSERT(m_phase == Phase::Idle);
     m_phase = Phase::Busy;
     m_call = callId;
+    reportSuppressedOutput(); // of the time between calls
+    m_outputLines = 0;
+    m_outputBytes = 0;
     m_child->send(encodeCall(callId, request));
 }
 
@@ -74,14 +77,8 @@ void Worker::spawn()
         if (m_phase != Phase::Stopping && m_phase != Phase::Stopped)
             handleFrame(frame);
     });
-    connect(m_child, &ChildProcess::outputLine, this, [this](const QString &line, bool isError) {
-        if (isError) {
-            m_stderrTail.append(line);
-            if (m_stderrTail.size() > kStderrTailLines)
-                m_stderrTail.removeFirst();
-        }
-        Q_EMIT outputLine(line, isError);
-    });
+    connect(m_child, &ChildProcess::outputLine, this, &Worker::onOutputLine);
+    connect(m_child, &ChildProcess::frameTooLong, this, &Worker::onFrameTooLong);
     connect(m_child, &ChildProcess::started, this, [this] {
         if (m_phase == Phase::Starting && readyWhenStarted())
             markReady();
@@ -91,11 +88,60 @@ void Worker::spawn()
         if (child == m_child)
             onExited(exit);
     });
-    if (auto started = m_child->start(spawnSpec()); !started) {
+    ChildSpec spec = spawnSpec();
+    spec.maxFrameBytes = m_maxResultBytes;
+    if (auto started = m_child->start(spec); !started) {
         m_phase = Phase::Stopped;
         m_loadFailed = true;
         Q_EMIT loadFailed(started.error());
     }
+}
+
+void Worker::onOutputLine(const QString &line, bool isError)
+{
+    if (isError) {
+        m_stderrTail.append(line.left(1024));
+        if (m_stderrTail.size() > kStderrTailLines)
+            m_stderrTail.removeFirst();
+    }
+    ++m_outputLines;
+    m_outputBytes += line.size();
+    if (m_outputLines > kMaxOutputLinesPerCall || m_outputBytes > kMaxOutputBytesPerCall) {
+        ++m_suppressedLines;
+        m_suppressedBytes += line.size();
+        return;
+    }
+    Q_EMIT outputLine(line, isError);
+}
+
+void Worker::reportSuppressedOutput()
+{
+    if (m_suppressedLines == 0)
+        return;
+    const QString summary
+        = QStringLiteral("%1: %2 more lines (%3 characters) of output not shown (at most %4 lines "
+                         "or %5 bytes per call)")
+              .arg(processName())
+              .arg(std::exchange(m_suppressedLines, 0))
+              .arg(std::exchange(m_suppressedBytes, 0))
+              .arg(kMaxOutputLinesPerCall)
+              .arg(kMaxOutputBytesPerCall);
+    Q_EMIT outputLine(summary, true);
+}
+
+void Worker::onFrameTooLong(qint64 seen)
+{
+    const QString what = QStringLiteral("%1 sent a result of more than %2 bytes (%3 read so far; "
+                                        "the maxResultBytes limit is %2)")
+                             .arg(processName())
+                             .arg(m_maxResultBytes)
+                             .arg(seen);
+    if (m_phase == Phase::Busy) {
+        finishCall(makeError(what)); // the rest of the line is dropped as it arrives
+        return;
+    }
+    if (m_phase == Phase::Starting)
+        protocolError(what);
 }
 
 void Worker::markReady()
@@ -112,6 +158,9 @@ void Worker::finishCall(Result<nlohmann::json> result)
         return;
     const quint64 id = *std::exchange(m_call, std::nullopt);
     m_phase = Phase::Idle;
+    reportSuppressedOutput();
+    m_outputLines = 0;
+    m_outputBytes = 0;
     Q_EMIT callFinished(id, result);
 }
 
@@ -140,6 +189,7 @@ void Worker::onExited(const ChildExit &exit)
 {
     const Phase phase = std::exchange(m_phase, Phase::Stopped);
     const std::optional<quint64> call = std::exchange(m_call, std::nullopt);
+    reportSuppressedOutput();
     QString what = QStringLiteral("%1 (pid %2) %3")
                        .arg(processName())
                        .arg(m_child->processId())

@@ -21,6 +21,11 @@ class Worker : public QObject
 public:
     enum class Phase { Stopped, Starting, Idle, Busy, Stopping };
 
+    // What one call may print (stdout and stderr lines of the process): the rest is counted and
+    // summed up in one line when the call ends, not passed on.
+    static constexpr int kMaxOutputLinesPerCall = 1000;
+    static constexpr qint64 kMaxOutputBytesPerCall = 1024 * 1024;
+
     explicit Worker(QObject *parent = nullptr);
     ~Worker() override;
 
@@ -36,6 +41,10 @@ public:
     void stop();
     // Idle -> Busy. Ends with callFinished(), or crashed() carrying the call.
     void run(quint64 callId, const nlohmann::json &request);
+    // The largest result frame read from the process; a longer one fails the call. Set before
+    // start().
+    void setMaxResultBytes(qint64 bytes) { m_maxResultBytes = bytes; }
+    qint64 maxResultBytes() const { return m_maxResultBytes; }
 
 Q_SIGNALS:
     void ready();
@@ -69,6 +78,10 @@ protected:
 private:
     void spawn();
     void onExited(const ChildExit &exit);
+    void onOutputLine(const QString &line, bool isError);
+    void onFrameTooLong(qint64 seen);
+    // Emits the "N more lines not shown" line for the output held back since the last call began.
+    void reportSuppressedOutput();
 
     ChildProcess *m_child = nullptr;
     Phase m_phase = Phase::Stopped;
@@ -77,6 +90,11 @@ private:
     bool m_loadFailed = false; // loadFailed was already emitted for this process
     QString m_protocolError;
     QStringList m_stderrTail;
+    qint64 m_maxResultBytes = kDefaultMaxResultBytes;
+    int m_outputLines = 0; // since the current call began (or the last one ended)
+    qint64 m_outputBytes = 0;
+    int m_suppressedLines = 0;
+    qint64 m_suppressedBytes = 0;
 };
 
 } // namespace ango::callbacks::adapters

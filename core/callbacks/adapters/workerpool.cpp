@@ -47,6 +47,7 @@ void WorkerPool::ensureStarted()
     for (int i = 0; i < m_size; ++i) {
         Worker *worker = createWorker();
         worker->setParent(this);
+        worker->setMaxResultBytes(m_maxResultBytes);
         m_workers.push_back(worker);
         connect(worker, &Worker::ready, this, [this] {
             updateState();
@@ -177,7 +178,13 @@ void WorkerPool::onCallFinished(Worker *worker, quint64 callId,
         Done done = std::move(running->second.done);
         m_running.erase(running);
         QPointer<WorkerPool> self(this);
-        done(result);
+        // The runtime serialises results recursively: a hostile depth must stop here.
+        Result<void> acceptable
+            = result ? checkCallbackResult(*result, describe(), m_maxResultBytes) : Result<void>();
+        if (acceptable)
+            done(result);
+        else
+            done(acceptable.error());
         if (!self)
             return;
     }

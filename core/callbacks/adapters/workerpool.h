@@ -34,6 +34,8 @@ public:
     State state() const override { return m_state; }
 
     int size() const { return m_size; }
+    // Results larger than this (serialised) are refused with an error; set before the first call.
+    void setMaxResultBytes(qint64 bytes) { m_maxResultBytes = bytes; }
     QString stateDetail() const { return m_detail; }
     // Of the workers whose process runs (tests, the GUI's process view).
     QList<qint64> processIds() const;
@@ -77,6 +79,7 @@ private:
     QString m_detail;
     Error m_failure; // why the workers are stopped, when they are
     int m_crashesInARow = 0;
+    qint64 m_maxResultBytes = kDefaultMaxResultBytes;
     bool m_started = false;
 };
 

@@ -160,9 +160,14 @@ private Q_SLOTS:
         auto outcome = calls.startAction(1, {{"action", "flood"}, {"lines", 20000}});
         WAIT_DONE(outcome);
         QVERIFY2(outcome->ok(), qPrintable(outcome->error()));
-        QCOMPARE(outcome->outputLinesAtDone, 20000);
+        // At most kMaxOutputLinesPerCall lines are passed on, then one line sums up the rest.
+        QCOMPARE(outcome->outputLinesAtDone, Worker::kMaxOutputLinesPerCall + 1);
         QCOMPARE(calls.output.first().first, QStringLiteral("line 0"));
-        QCOMPARE(calls.output.last().first, QStringLiteral("line 19999"));
+        QCOMPARE(calls.output.at(Worker::kMaxOutputLinesPerCall - 1).first,
+                 QStringLiteral("line %1").arg(Worker::kMaxOutputLinesPerCall - 1));
+        QVERIFY2(calls.output.last().first.contains(
+                     QStringLiteral("%1 more lines").arg(20000 - Worker::kMaxOutputLinesPerCall)),
+                 qPrintable(calls.output.last().first));
     }
 
     void exceptionBecomesAnErrorWithTheTraceback()
