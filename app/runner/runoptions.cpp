@@ -7,6 +7,8 @@
 #include <QStandardPaths>
 #include <QUrl>
 
+#include <functional>
+
 namespace ango::app {
 
 namespace {
@@ -41,6 +43,12 @@ const cli::FlagSyntax kSyntax{
         QStringLiteral("--heartbeat-interval"),
         QStringLiteral("--pending-store"),
         QStringLiteral("--drain-timeout"),
+        QStringLiteral("--max-message-mb"),
+        QStringLiteral("--max-events-before-connect"),
+        QStringLiteral("--connect-ack-timeout"),
+        QStringLiteral("--rest-timeout"),
+        QStringLiteral("--max-response-mb"),
+        QStringLiteral("--max-queued"),
     },
     {},
     QStringLiteral("set ANGO_PLUGIN_SECRET or use --secret-file PATH"),
@@ -56,6 +64,61 @@ Result<QString> readSecretFile(const QString &path)
     if (secret.isEmpty())
         return makeError(QStringLiteral("--secret-file: %1 is empty").arg(path));
     return secret;
+}
+
+// A whole number within [min, max]; the error names the flag and the range.
+Result<qint64> parseBounded(const QString &flag, const QString &value, qint64 min, qint64 max)
+{
+    bool ok = false;
+    const qint64 number = value.toLongLong(&ok);
+    if (!ok || number < min || number > max)
+        return makeError(QStringLiteral("%1 needs a whole number from %2 to %3 (got \"%4\")")
+                             .arg(flag)
+                             .arg(min)
+                             .arg(max)
+                             .arg(value));
+    return number;
+}
+
+// The limits on hostile input (docs/limits.md): flag, range, unit, and where it goes.
+Result<void> applyLimitFlags(const cli::Flags &flags, runtime::RuntimeOptions &rt)
+{
+    constexpr qint64 kMiB = 1024 * 1024;
+    struct Limit
+    {
+        QString flag;
+        qint64 min, max, unit;
+        std::function<void(qint64)> set;
+    };
+    const Limit limits[] = {
+        {QStringLiteral("--max-message-mb"), 1, 2047, kMiB,
+         [&](qint64 v) { rt.maxIncomingMessageBytes = v; }},
+        {QStringLiteral("--max-events-before-connect"), 1, 100000, 1,
+         [&](qint64 v) { rt.maxEventsBeforeConnect = int(v); }},
+        {QStringLiteral("--max-response-mb"), 1, 4096, kMiB,
+         [&](qint64 v) { rt.maxResponseBytes = v; }},
+        {QStringLiteral("--max-queued"), 1, 100000, 1,
+         [&](qint64 v) { rt.maxQueuedRequests = int(v); }},
+    };
+    for (const Limit &limit : limits) {
+        if (!flags.has(limit.flag))
+            continue;
+        auto number = parseBounded(limit.flag, flags.value(limit.flag), limit.min, limit.max);
+        if (!number)
+            return number.error();
+        limit.set(*number * limit.unit);
+    }
+    for (const auto &[flag, target] :
+         {std::pair{QStringLiteral("--connect-ack-timeout"), &rt.connectAckTimeout},
+          std::pair{QStringLiteral("--rest-timeout"), &rt.restCallTimeout}}) {
+        if (!flags.has(flag))
+            continue;
+        auto duration = cli::parseSeconds(flag, flags.value(flag));
+        if (!duration)
+            return duration.error();
+        *target = *duration;
+    }
+    return {};
 }
 
 // Everything the flags set, over the defaults or the profile's values.
@@ -137,7 +200,7 @@ Result<void> applyFlags(const cli::Flags &flags, RunOptions &options)
         if (rt.pendingStorePath.isEmpty())
             return makeError(QStringLiteral("--pending-store needs a path"));
     }
-    return {};
+    return applyLimitFlags(flags, rt);
 }
 
 } // namespace
@@ -171,6 +234,18 @@ QString runUsage()
         "  --heartbeat-interval S      heartbeat interval in seconds (default 60)\n"
         "  --drain-timeout S           on SIGINT/SIGTERM, wait this long for running requests "
         "(default 10)\n"
+        "Limits on hostile input (the error names the option: see docs/limits.md):\n"
+        "  --max-message-mb N          largest hub message, MiB (maxIncomingMessageBytes, "
+        "default 100)\n"
+        "  --max-events-before-connect N  events held before the hub's CONNECT reply "
+        "(default 1000)\n"
+        "  --connect-ack-timeout S     wait for the CONNECT reply, then reconnect (default 20)\n"
+        "  --rest-timeout S            one REST call, body included, then retry "
+        "(callTimeout, default 60)\n"
+        "  --max-response-mb N         largest REST response body, MiB (maxResponseBytes, "
+        "default 256)\n"
+        "  --max-queued N              requests waiting for a slot; beyond: \"busy\" "
+        "(maxQueuedRequests, default 1000)\n"
         "Environment: ANGO_PLUGIN_SECRET, LOGLEVEL (DEBUG|INFO|WARNING|ERROR, default INFO).\n");
 }
 

@@ -86,6 +86,9 @@ struct Call
     quint64 requestId = 0;
     bool keySent = false;
     QElapsedTimer clock;
+    // Why we aborted the reply in flight (a limit or deadline), and whether a retry may help.
+    QString abortReason;
+    bool abortTransient = false;
 
     // Exactly one of these is set; extract picks the useful part of a JSON response.
     RestClient::JsonDone jsonDone;
@@ -120,6 +123,8 @@ public:
     void startAttempt(const CallPtr &call);
     void send(const CallPtr &call, const QUrl &url);
     void onFinished(const CallPtr &call, QNetworkReply *reply);
+    void watchLimits(const CallPtr &call, QNetworkReply *reply);
+    void abortReply(const CallPtr &call, QNetworkReply *reply, QString reason, bool transient);
     void onSuccess(const CallPtr &call, int status, const QByteArray &body, qint64 elapsedMs);
     void retryOrFail(const CallPtr &call, const QString &reason, int status, bool transient,
                      std::optional<std::chrono::milliseconds> retryAfter);
@@ -185,6 +190,8 @@ void RestClient::Private::send(const CallPtr &call, const QUrl &url)
         request.setRawHeader("Accept", "application/json");
 
     call->currentUrl = url;
+    call->abortReason.clear();
+    call->abortTransient = false;
     call->requestId = nextRequestId++;
     call->clock.start();
     if (call->method == Method::Post) {
@@ -196,10 +203,57 @@ void RestClient::Private::send(const CallPtr &call, const QUrl &url)
     }
     QObject::connect(call->reply, &QNetworkReply::finished, q,
                      [this, call, reply = call->reply] { onFinished(call, reply); });
+    watchLimits(call, call->reply);
 
     // Last: a slot may destroy the client, and then nothing here may be touched.
     Q_EMIT q->requestStarted(call->requestId, methodName(call->method), detail::withoutQuery(url),
                              call->attempt);
+}
+
+// The limits are checked as the reply comes in, so that an oversized or endless body is
+// refused before it is buffered.
+void RestClient::Private::watchLimits(const CallPtr &call, QNetworkReply *reply)
+{
+    if (policy.callTimeout.count() > 0) {
+        // The reply is the context: the timer dies with it.
+        QTimer::singleShot(policy.callTimeout, reply, [this, call, reply] {
+            if (call->reply == reply)
+                abortReply(call, reply,
+                           QStringLiteral("timed out (no complete response within %1 ms: "
+                                          "callTimeout)")
+                               .arg(policy.callTimeout.count()),
+                           true);
+        });
+    }
+    const qint64 limit = policy.maxResponseBytes;
+    if (limit <= 0)
+        return;
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, q, [this, call, reply, limit] {
+        const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+        if (call->reply == reply && length.isValid() && length.toLongLong() > limit)
+            abortReply(call, reply,
+                       QStringLiteral("the response is %1 bytes (Content-Length), above "
+                                      "maxResponseBytes (%2 bytes)")
+                           .arg(length.toLongLong())
+                           .arg(limit),
+                       false);
+    });
+    QObject::connect(reply, &QNetworkReply::readyRead, q, [this, call, reply, limit] {
+        if (call->reply == reply && reply->bytesAvailable() > limit)
+            abortReply(call, reply,
+                       QStringLiteral("the response is more than %1 bytes, above "
+                                      "maxResponseBytes")
+                           .arg(limit),
+                       false);
+    });
+}
+
+void RestClient::Private::abortReply(const CallPtr &call, QNetworkReply *reply, QString reason,
+                                     bool transient)
+{
+    call->abortReason = std::move(reason);
+    call->abortTransient = transient;
+    reply->abort(); // finished() follows, with OperationCanceledError
 }
 
 void RestClient::Private::onFinished(const CallPtr &call, QNetworkReply *reply)
@@ -213,6 +267,15 @@ void RestClient::Private::onFinished(const CallPtr &call, QNetworkReply *reply)
     // An aborted (timed-out) reply is closed; reading it would only warn.
     const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
     const qint64 elapsedMs = call->clock.elapsed();
+
+    if (!call->abortReason.isEmpty()) {
+        const QString reason = std::exchange(call->abortReason, QString());
+        QPointer<RestClient> alive(q);
+        emitFinished(call, status, elapsedMs, body.size(), describe(call, reason));
+        if (alive)
+            retryOrFail(call, reason, 0, call->abortTransient, std::nullopt);
+        return;
+    }
 
     // Transport and proxy errors are below 200; above are Qt's names for HTTP statuses.
     if (status == 0 || (error != QNetworkReply::NoError && int(error) < 200)) {

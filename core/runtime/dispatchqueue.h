@@ -5,12 +5,14 @@
 #include <QSet>
 #include <QString>
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 
 // Which queued run may start now. Interactive runs share one limit; workflow runs another, and
 // two runs of the same task never overlap and start in arrival order (the SDK runs workflow jobs
-// one at a time, FIFO; with a limit above 1 we keep that order per task). Nothing is dropped.
+// one at a time, FIFO; with a limit above 1 we keep that order per task). Nothing is dropped:
+// the queue's length is bounded, and the caller refuses (answers "busy") what isFull() turns away.
 namespace ango::runtime {
 
 struct QueuedRun
@@ -26,6 +28,10 @@ public:
     DispatchQueue(int interactiveLimit, int workflowLimit);
 
     void setLimits(int interactiveLimit, int workflowLimit);
+    // Runs waiting at most (interactive and workflow together); 0: unbounded.
+    void setMaxQueued(int maxQueued) { m_maxQueued = std::max(0, maxQueued); }
+    int maxQueued() const { return m_maxQueued; }
+    bool isFull() const { return m_maxQueued > 0 && queuedCount() >= m_maxQueued; }
     void enqueue(QueuedRun run);
     // The next run allowed to start, now marked running; none when every allowed slot is busy.
     std::optional<QueuedRun> takeNext();
@@ -46,6 +52,7 @@ private:
 
     int m_interactiveLimit;
     int m_workflowLimit;
+    int m_maxQueued = 0;
     std::deque<QueuedRun> m_interactive;
     std::deque<QueuedRun> m_workflow;
     QSet<quint64> m_runningInteractiveIds;

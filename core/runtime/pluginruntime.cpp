@@ -15,8 +15,15 @@ void PluginRuntime::Private::createClients()
     clientOptions.verifyTls = options.verifyTls;
     clientOptions.openTimeout = options.connectTimeout;
     clientOptions.maxQueuedEmits = kMaxOutbox;
+    clientOptions.maxIncomingMessageBytes = options.maxIncomingMessageBytes;
+    clientOptions.maxEventsBeforeConnect = options.maxEventsBeforeConnect;
+    clientOptions.connectAckTimeout = options.connectAckTimeout;
     client = new socketio::Client(clientOptions, q);
     rest = new rest::RestClient(options.apiHost, q);
+    rest::RetryPolicy restPolicy;
+    restPolicy.callTimeout = options.restCallTimeout;
+    restPolicy.maxResponseBytes = options.maxResponseBytes;
+    rest->setRetryPolicy(restPolicy);
 
     QObject::connect(client, &socketio::Client::stateChanged, q,
                      [this](socketio::Client::State state) { onStateChanged(state); });

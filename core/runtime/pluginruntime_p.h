@@ -82,7 +82,9 @@ public:
         , callback(callback)
         , queue(this->options.interactiveConcurrency, this->options.workflowConcurrency)
         , store(this->options.pendingStorePath)
-    {}
+    {
+        queue.setMaxQueued(this->options.maxQueuedRequests);
+    }
 
     // Setup and connection
     void createClients();

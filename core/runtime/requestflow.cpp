@@ -110,6 +110,15 @@ quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDon
         startRun(id);
         return id;
     }
+    if (queue.isFull()) {
+        fail(id, QStringLiteral("busy: %1 requests are already waiting for a slot "
+                                "(maxQueuedRequests)")
+                     .arg(queue.maxQueued()));
+        statusTouched();
+        return id;
+    }
+    // The request timeout runs from here: a request may not wait in the queue for ever either.
+    armDeadline(active.find(id)->second);
     queue.enqueue(QueuedRun{id, target.workflow, target.taskId});
     stage(target, RequestStage::Queued);
     pump();
@@ -144,7 +153,8 @@ void PluginRuntime::Private::startRun(quint64 id)
     const quint64 callId = ++nextCallId;
     entry.callId = callId;
     entry.clock.restart();
-    armDeadline(entry);
+    if (!entry.deadline) // local runs; queued runs have theirs since they arrived
+        armDeadline(entry);
     ++status.running;
     stage(entry.target, RequestStage::CallbackStarted);
 
@@ -201,8 +211,15 @@ void PluginRuntime::Private::onCallbackDone(quint64 id, quint64 callId, Result<j
 void PluginRuntime::Private::onTimeout(quint64 id)
 {
     auto it = active.find(id);
-    if (it == active.end() || it->second.callId == 0)
+    if (it == active.end())
         return;
+    if (it->second.callId == 0) {
+        if (queue.removeQueued(id))
+            fail(id, QStringLiteral("the request waited %1 s in the queue without a free slot "
+                                    "(request timeout)")
+                         .arg(seconds(options.requestTimeout)));
+        return;
+    }
     ActiveRequest &entry = it->second;
     const quint64 callId = entry.callId;
     entry.callId = 0;

@@ -28,7 +28,9 @@ struct RuntimeOptions
     std::chrono::milliseconds heartbeatInterval{60000};
     int interactiveConcurrency = 4;
     int workflowConcurrency = 1; // the SDK's behaviour; above 1 keeps the order per task
-    std::chrono::milliseconds requestTimeout{120000};
+    std::chrono::milliseconds requestTimeout{120000}; // from arrival, time in the queue included
+    // Hub requests waiting for a slot at most; beyond it a request is answered "busy" at once.
+    int maxQueuedRequests = 1000;
     ReviewPolicy review = ReviewPolicy::Auto;
     QString pendingStorePath; // empty: held results live in memory only
     // Transport reconnection (after a lost connection) and re-joining /plugin after the hub
@@ -39,6 +41,13 @@ struct RuntimeOptions
     // before it is abandoned and retried: a hub that accepts but never answers must not stall us.
     std::chrono::milliseconds connectTimeout{20000};
     bool verifyTls = true;
+    // Limits on what the hub and the REST API may send; each refusal names its option. See
+    // socketio::ClientOptions and rest::RetryPolicy for what each one covers.
+    qint64 maxIncomingMessageBytes = 100LL * 1024 * 1024;
+    int maxEventsBeforeConnect = 1000;
+    std::chrono::milliseconds connectAckTimeout{20000};
+    std::chrono::milliseconds restCallTimeout{60000};
+    qint64 maxResponseBytes = 256LL * 1024 * 1024;
     // Log entries below this level are not even built (the runner's LOGLEVEL); the GUI keeps all.
     logging::Level minimumLogLevel = logging::Level::Debug;
 };

@@ -83,6 +83,7 @@ public:
         QString sid;
         std::uint64_t nextAckId = 0;
         std::deque<Event> receiveBuffer; // events that arrived before the CONNECT reply
+        qint64 receiveBufferBytes = 0;   // the frames those events came in
     };
 
     struct PendingAck
@@ -111,6 +112,7 @@ public:
         openTimer.setSingleShot(true);
         reconnectTimer.setSingleShot(true);
         ackTimer.setSingleShot(true);
+        connectAckTimer.setSingleShot(true);
         QObject::connect(&pingTimer, &QTimer::timeout, q,
                          [this] { transportLost(QStringLiteral("ping timeout")); });
         QObject::connect(&openTimer, &QTimer::timeout, q, [this] {
@@ -119,6 +121,7 @@ public:
         });
         QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { startTransport(); });
         QObject::connect(&ackTimer, &QTimer::timeout, q, [this] { expireAcks(); });
+        QObject::connect(&connectAckTimer, &QTimer::timeout, q, [this] { connectAckExpired(); });
     }
 
     ~Private() { dropSocket(); }
@@ -141,6 +144,11 @@ public:
     QTimer openTimer;
     QTimer reconnectTimer;
     QTimer ackTimer;
+    QTimer connectAckTimer; // one deadline for all namespaces whose CONNECT reply is due
+    // The last transport was dropped for a missing CONNECT reply: the next Engine.IO open must
+    // not reset the backoff, or a hub that opens but never acks would be retried at full speed.
+    bool connectAckMissed = false;
+    qint64 packetBytes = 0; // frames of the packet being decoded (text plus attachments)
     quint64 generation = 0; // bumped on every transport teardown, to stop stale processing
 
     void setState(State s)
@@ -162,6 +170,10 @@ public:
             socket->setSslConfiguration(tls);
         }
         QWebSocket *ws = socket.get();
+        if (options.maxIncomingMessageBytes > 0) {
+            ws->setMaxAllowedIncomingMessageSize(quint64(options.maxIncomingMessageBytes));
+            ws->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
+        }
         QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
             // Small request/response frames: don't let Nagle hold them back.
             if (auto *tcp = ws->findChild<QAbstractSocket *>())
@@ -182,6 +194,10 @@ public:
                               .arg(ws->closeReason().isEmpty()
                                        ? QString()
                                        : QStringLiteral(": ") + ws->closeReason());
+            if (code == QWebSocketProtocol::CloseCodeTooMuchData)
+                reason += QStringLiteral(": the server sent a message above "
+                                         "maxIncomingMessageBytes (%1 bytes)")
+                              .arg(options.maxIncomingMessageBytes);
             transportLost(reason);
         });
         // Qt 6.4 names the signal error(); errorOccurred() arrives in 6.5.
@@ -206,7 +222,9 @@ public:
         engineOpen = false;
         pingTimer.stop();
         openTimer.stop();
+        connectAckTimer.stop();
         decoder.reset();
+        packetBytes = 0;
         if (!socket)
             return;
         QWebSocket *ws = socket.release();
@@ -245,6 +263,7 @@ public:
         case engineio::PacketType::Message:
             if (!engineOpen)
                 return parseError(QStringLiteral("message before the Engine.IO handshake"), frame);
+            packetBytes = frame.size();
             onDecoded(decoder.addText(packet->data), frame);
             break;
         case engineio::PacketType::Pong:
@@ -258,6 +277,7 @@ public:
     {
         if (!engineOpen)
             return parseError(QStringLiteral("binary frame before the Engine.IO handshake"), frame);
+        packetBytes += frame.size();
         onDecoded(decoder.addBinary(std::string_view(frame.constData(), frame.size())), frame);
     }
 
@@ -278,7 +298,8 @@ public:
         handshake = std::move(*hs);
         engineOpen = true;
         openTimer.stop();
-        backoff.reset();
+        if (!connectAckMissed)
+            backoff.reset();
         armPingTimer();
         setState(State::Connected);
         const quint64 gen = generation;
@@ -288,7 +309,30 @@ public:
             sendPacket(Packet::connect(toStd(nsp), ns.auth));
             if (gen != generation)
                 return;
+            armConnectAckTimer();
         }
+    }
+
+    void armConnectAckTimer()
+    {
+        if (options.connectAckTimeout.count() > 0 && !connectAckTimer.isActive())
+            connectAckTimer.start(options.connectAckTimeout);
+    }
+
+    // A hub that answers pings but never replies to CONNECT would otherwise hold us for ever.
+    void connectAckExpired()
+    {
+        QStringList waiting;
+        for (const auto &[nsp, ns] : namespaces)
+            if (ns.status == NsStatus::Pending)
+                waiting << nsp;
+        if (!engineOpen || waiting.isEmpty())
+            return;
+        connectAckMissed = true;
+        transportLost(QStringLiteral("connect timeout: no CONNECT reply for %1 within %2 ms "
+                                     "(connectAckTimeout)")
+                          .arg(waiting.join(QStringLiteral(", ")))
+                          .arg(options.connectAckTimeout.count()));
     }
 
     void armPingTimer()
@@ -342,6 +386,16 @@ public:
         }
         ns.status = NsStatus::Connected;
         ns.sid = QString::fromStdString((*packet.data)["sid"].get<std::string>());
+        ns.receiveBufferBytes = 0;
+        if (connectAckMissed) {
+            connectAckMissed = false;
+            backoff.reset();
+        }
+        // The others still waiting get a fresh window: the server is answering.
+        connectAckTimer.stop();
+        if (std::any_of(namespaces.begin(), namespaces.end(),
+                        [](const auto &e) { return e.second.status == NsStatus::Pending; }))
+            armConnectAckTimer();
         const quint64 gen = generation;
         QPointer<Client> guard(q);
         Q_EMIT q->namespaceConnected(nsp, ns.sid);
@@ -382,6 +436,7 @@ public:
         }
         it->second.status = NsStatus::Refused;
         it->second.receiveBuffer.clear();
+        it->second.receiveBufferBytes = 0;
         failSentAcks(nsp, QStringLiteral("namespace %1 refused: %2").arg(nsp, message));
         QPointer<Client> guard(q);
         Q_EMIT q->namespaceConnectError(nsp, message, data);
@@ -416,9 +471,25 @@ public:
         ev.args = std::move(array);
         ev.ackId = packet.id;
         switch (it->second.status) {
-        case NsStatus::Pending:
-            it->second.receiveBuffer.push_back(std::move(ev));
+        case NsStatus::Pending: {
+            Namespace &ns = it->second;
+            const qint64 limitBytes = options.maxIncomingMessageBytes;
+            if (int(ns.receiveBuffer.size()) >= options.maxEventsBeforeConnect
+                || (limitBytes > 0 && ns.receiveBufferBytes + packetBytes > limitBytes)) {
+                const QString message
+                    = QStringLiteral("more than %1 events (or %2 bytes) arrived for %3 before its "
+                                     "CONNECT reply (maxEventsBeforeConnect)")
+                          .arg(options.maxEventsBeforeConnect)
+                          .arg(limitBytes)
+                          .arg(nsp);
+                ns.receiveBuffer.clear();
+                ns.receiveBufferBytes = 0;
+                return parseError(message, QByteArray());
+            }
+            ns.receiveBufferBytes += packetBytes;
+            ns.receiveBuffer.push_back(std::move(ev));
             break;
+        }
         case NsStatus::Connected:
             Q_EMIT q->eventReceived(ev);
             break;
@@ -620,6 +691,7 @@ public:
             if (ns.status == NsStatus::Connected || ns.status == NsStatus::Pending)
                 ns.status = NsStatus::Pending;
             ns.receiveBuffer.clear();
+            ns.receiveBufferBytes = 0;
             if (wasConnected) {
                 Q_EMIT q->namespaceDisconnected(nsp, reason);
                 if (!guard || gen != generation)
@@ -717,6 +789,7 @@ void Client::open()
         return;
     d->wantOpen = true;
     d->backoff.reset();
+    d->connectAckMissed = false;
     for (auto &[nsp, ns] : d->namespaces)
         if (ns.status == Private::NsStatus::Refused
             || ns.status == Private::NsStatus::ServerDisconnected)
@@ -744,6 +817,7 @@ void Client::close()
         if (wasConnected || ns.status == Private::NsStatus::Pending)
             ns.status = Private::NsStatus::Pending;
         ns.receiveBuffer.clear();
+        ns.receiveBufferBytes = 0;
         if (wasConnected) {
             Q_EMIT namespaceDisconnected(nsp, QStringLiteral("io client disconnect"));
             if (!guard || gen != d->generation)
@@ -768,8 +842,12 @@ void Client::joinNamespace(const QString &nsp, std::optional<nlohmann::json> aut
     // makes the Node server close the connection.
     const bool needsConnect = inserted || ns.status != Private::NsStatus::Pending;
     ns.status = Private::NsStatus::Pending;
-    if (d->engineOpen && needsConnect)
+    if (d->engineOpen && needsConnect) {
+        const quint64 gen = d->generation;
         d->sendPacket(Packet::connect(toStd(nsp), ns.auth));
+        if (gen == d->generation)
+            d->armConnectAckTimer();
+    }
 }
 
 void Client::leaveNamespace(const QString &nsp)

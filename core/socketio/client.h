@@ -33,6 +33,16 @@ struct ClientOptions
     std::chrono::milliseconds openTimeout{20000};
     int maxQueuedEmits = 1000; // emits kept while a namespace is not connected
     bool verifyTls = true;
+    // Limits on what a server may send (a broken or hostile hub). Each refusal names its option
+    // and ends the transport, so the usual reconnection with backoff follows.
+    // One incoming WebSocket message (an Engine.IO packet or a binary attachment), in bytes;
+    // checked by Qt from the frame headers, before the payload is buffered.
+    qint64 maxIncomingMessageBytes = 100LL * 1024 * 1024;
+    // Events a namespace holds while its CONNECT reply is due (python-socketio emits before it),
+    // counted and in bytes (the latter bounded by maxIncomingMessageBytes).
+    int maxEventsBeforeConnect = 1000;
+    // From a namespace's CONNECT to the server's reply; 0: no deadline.
+    std::chrono::milliseconds connectAckTimeout{20000};
 };
 
 struct Event

@@ -14,6 +14,8 @@ private Q_SLOTS:
     void defaults();
     void everyFlag();
     void inlineValues();
+    void limitFlags_data();
+    void limitFlags();
     void badFlagsNameTheFlag_data();
     void badFlagsNameTheFlag();
     void secretFromFile();
@@ -141,6 +143,64 @@ void tst_RunOptions::inlineValues()
     QVERIFY(options);
     QCOMPARE(options->runtime.pluginId, QStringLiteral("p3"));
     QCOMPARE(options->runtime.interactiveConcurrency, 2);
+}
+
+void tst_RunOptions::limitFlags_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<qint64>("expected"); // bytes, ms or a count; -1: refused, naming the flag
+    constexpr qint64 kMiB = 1024 * 1024;
+    QTest::newRow("message size") << QStringLiteral("--max-message-mb") << QStringLiteral("5")
+                                  << 5 * kMiB;
+    QTest::newRow("message size 0")
+        << QStringLiteral("--max-message-mb") << QStringLiteral("0") << qint64(-1);
+    QTest::newRow("message size huge")
+        << QStringLiteral("--max-message-mb") << QStringLiteral("4096") << qint64(-1);
+    QTest::newRow("events before connect")
+        << QStringLiteral("--max-events-before-connect") << QStringLiteral("50") << qint64(50);
+    QTest::newRow("events before connect text")
+        << QStringLiteral("--max-events-before-connect") << QStringLiteral("x") << qint64(-1);
+    QTest::newRow("connect ack timeout")
+        << QStringLiteral("--connect-ack-timeout") << QStringLiteral("1.5") << qint64(1500);
+    QTest::newRow("connect ack timeout 0")
+        << QStringLiteral("--connect-ack-timeout") << QStringLiteral("0") << qint64(-1);
+    QTest::newRow("rest timeout") << QStringLiteral("--rest-timeout") << QStringLiteral("30")
+                                  << qint64(30000);
+    QTest::newRow("response size")
+        << QStringLiteral("--max-response-mb") << QStringLiteral("2") << 2 * kMiB;
+    QTest::newRow("response size negative")
+        << QStringLiteral("--max-response-mb") << QStringLiteral("-2") << qint64(-1);
+    QTest::newRow("queue") << QStringLiteral("--max-queued") << QStringLiteral("20") << qint64(20);
+    QTest::newRow("queue above range")
+        << QStringLiteral("--max-queued") << QStringLiteral("100001") << qint64(-1);
+}
+
+void tst_RunOptions::limitFlags()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, value);
+    QFETCH(qint64, expected);
+    const auto options
+        = parseRunArguments({QStringLiteral("--plugin-id"), QStringLiteral("p"), flag, value},
+                            env(QStringLiteral("x-secret")));
+    if (expected < 0) {
+        QVERIFY(!options);
+        QVERIFY2(options.error().message.contains(flag), qPrintable(options.error().message));
+        return;
+    }
+    QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
+    const auto &rt = options->runtime;
+    const QMap<QString, qint64> actual = {
+        {QStringLiteral("--max-message-mb"), rt.maxIncomingMessageBytes},
+        {QStringLiteral("--max-events-before-connect"), rt.maxEventsBeforeConnect},
+        {QStringLiteral("--connect-ack-timeout"), rt.connectAckTimeout.count()},
+        {QStringLiteral("--rest-timeout"), rt.restCallTimeout.count()},
+        {QStringLiteral("--max-response-mb"), rt.maxResponseBytes},
+        {QStringLiteral("--max-queued"), rt.maxQueuedRequests},
+    };
+    QCOMPARE(actual.value(flag), expected);
+    QVERIFY(ango::app::runUsage().contains(flag));
 }
 
 void tst_RunOptions::badFlagsNameTheFlag_data()

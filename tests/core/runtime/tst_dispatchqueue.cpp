@@ -16,6 +16,7 @@ private Q_SLOTS:
     void workflowKeepsPerTaskOrderAboveOne();
     void interactiveDoesNotWaitForWorkflow();
     void shutdownTakesTheQueue();
+    void lengthLimitCountsWaitingRunsOnly();
 };
 
 static QList<quint64> drain(DispatchQueue &queue)
@@ -111,6 +112,27 @@ void tst_DispatchQueue::shutdownTakesTheQueue()
     QCOMPARE(queue.queuedCount(), 0);
     QCOMPARE(queue.runningCount(), 1);
     QVERIFY(!queue.removeQueued(2));
+}
+
+void tst_DispatchQueue::lengthLimitCountsWaitingRunsOnly()
+{
+    DispatchQueue queue(1, 1);
+    queue.setMaxQueued(2);
+    QVERIFY(!queue.isFull());
+    queue.enqueue(QueuedRun{1, false, {}});
+    QCOMPARE(drain(queue), (QList<quint64>{1})); // running: not in the queue
+    queue.enqueue(QueuedRun{2, false, {}});
+    QVERIFY(!queue.isFull());
+    queue.enqueue(QueuedRun{3, true, QStringLiteral("t")});
+    QCOMPARE(drain(queue), (QList<quint64>{3}));
+    queue.enqueue(QueuedRun{4, true, QStringLiteral("t")});
+    QVERIFY(queue.isFull()); // 2 and 4 wait: interactive and workflow count together
+    QVERIFY(queue.removeQueued(4));
+    QVERIFY(!queue.isFull());
+    queue.setMaxQueued(0); // unbounded
+    for (quint64 id = 10; id < 100; ++id)
+        queue.enqueue(QueuedRun{id, false, {}});
+    QVERIFY(!queue.isFull());
 }
 
 QTEST_GUILESS_MAIN(tst_DispatchQueue)

@@ -1,0 +1,129 @@
+// The REST client's limits against a hostile HTTP peer (tests/peers/node/hostile.js): a body
+// dripped a byte at a time, and bodies far above the size limit, with and without
+// Content-Length.
+
+#include "hostilepeer.h"
+#include "rest/restclient.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <optional>
+
+using namespace std::chrono_literals;
+using ango::Result;
+using ango::rest::RestClient;
+using ango::rest::RetryPolicy;
+using ango::test::PeerProcess;
+
+namespace {
+
+constexpr int kPeerStartMs = 15000;
+
+std::unique_ptr<PeerProcess> startPeer(const QString &mode, QMap<QString, QString> env)
+{
+    env.insert(QStringLiteral("MODE"), mode);
+    return ango::test::startHostilePeer(env); // the caller waits for its port
+}
+
+RetryPolicy fastPolicy(int attempts)
+{
+    RetryPolicy policy;
+    policy.maxAttempts = attempts;
+    policy.initialDelay = 5ms;
+    policy.maxDelay = 50ms;
+    policy.transferTimeout = 5000ms; // longer than the drip interval: never trips here
+    return policy;
+}
+
+template <typename T> struct Outcome
+{
+    int calls = 0;
+    std::optional<Result<T>> result;
+    std::function<void(Result<T>)> callback()
+    {
+        return [this](Result<T> r) {
+            ++calls;
+            result.emplace(std::move(r));
+        };
+    }
+    QString error() const { return result && !result->ok() ? result->error().message : QString(); }
+};
+
+int requestCount(const PeerProcess &peer)
+{
+    return int(peer.standardError().count(QStringLiteral("request GET")));
+}
+
+} // namespace
+
+class TestRestClientHostile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void drippedBodyIsCutByTheCallTimeoutAndRetried();
+    void oversizedBodyIsRefusedWithoutRetry_data();
+    void oversizedBodyIsRefusedWithoutRetry();
+};
+
+void TestRestClientHostile::drippedBodyIsCutByTheCallTimeoutAndRetried()
+{
+    // 1000 bytes at one per 100 ms: 100 s for the whole body, data never silent for 5 s.
+    auto peer
+        = startPeer(QStringLiteral("drip"), {{QStringLiteral("SIZE"), QStringLiteral("1000")},
+                                             {QStringLiteral("DRIP_MS"), QStringLiteral("100")}});
+    QTRY_VERIFY_WITH_TIMEOUT(peer->port() > 0, kPeerStartMs);
+    RestClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(peer->port())));
+    RetryPolicy policy = fastPolicy(2);
+    policy.callTimeout = 600ms;
+    client.setRetryPolicy(policy);
+    Outcome<nlohmann::json> outcome;
+    QElapsedTimer clock;
+    clock.start();
+    client.getProject(QStringLiteral("key"), QStringLiteral("P1"), outcome.callback());
+
+    QTRY_VERIFY2_WITH_TIMEOUT(outcome.result.has_value(), qPrintable(peer->diagnostics()), 8000);
+    QCOMPARE(outcome.calls, 1);
+    QVERIFY2(outcome.error().contains(QStringLiteral("callTimeout")), qPrintable(outcome.error()));
+    QVERIFY2(outcome.error().contains(QStringLiteral("after 2 attempts")),
+             qPrintable(outcome.error()));
+    QCOMPARE(requestCount(*peer), 2);
+    QVERIFY(clock.elapsed() >= 2 * 600);
+}
+
+void TestRestClientHostile::oversizedBodyIsRefusedWithoutRetry_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("expected");
+    // 64 MiB against a 1 MiB limit: refused from the header, or once 1 MiB has been read.
+    QTest::newRow("Content-Length") << QStringLiteral("huge") << QStringLiteral("Content-Length");
+    QTest::newRow("chunked") << QStringLiteral("chunked") << QStringLiteral("more than 1048576");
+}
+
+void TestRestClientHostile::oversizedBodyIsRefusedWithoutRetry()
+{
+    QFETCH(QString, mode);
+    QFETCH(QString, expected);
+    auto peer = startPeer(mode, {{QStringLiteral("SIZE"), QString::number(64 * 1024 * 1024)}});
+    QTRY_VERIFY_WITH_TIMEOUT(peer->port() > 0, kPeerStartMs);
+    RestClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(peer->port())));
+    RetryPolicy policy = fastPolicy(3);
+    policy.maxResponseBytes = 1024 * 1024;
+    client.setRetryPolicy(policy);
+    Outcome<QByteArray> outcome;
+    client.fetchBytes(QStringLiteral("key"),
+                      QUrl(QStringLiteral("http://127.0.0.1:%1/asset.png").arg(peer->port())),
+                      outcome.callback());
+
+    QTRY_VERIFY2_WITH_TIMEOUT(outcome.result.has_value(), qPrintable(peer->diagnostics()), 20000);
+    QCOMPARE(outcome.calls, 1);
+    QVERIFY2(outcome.error().contains(QStringLiteral("maxResponseBytes")),
+             qPrintable(outcome.error()));
+    QVERIFY2(outcome.error().contains(expected), qPrintable(outcome.error()));
+    QVERIFY2(outcome.error().contains(QStringLiteral("/asset.png")), qPrintable(outcome.error()));
+    QCOMPARE(requestCount(*peer), 1);
+}
+
+QTEST_GUILESS_MAIN(TestRestClientHostile)
+#include "tst_restclient_hostile.moc"
