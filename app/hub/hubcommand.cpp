@@ -1,6 +1,7 @@
 #include "hubcommand.h"
 
 #include "hub/localhub.h"
+#include "hub/printable.h"
 #include "huboptions.h"
 #include "socketio/socketiopacket.h"
 
@@ -46,12 +47,11 @@ public:
                                  && plugin.state == ango::hub::PluginState::Live)
                                  send();
                          });
+        // A refused plugin (wrong secret, unknown id) does not end the session: anyone on this
+        // machine can connect, and the plugin under test may still come. Said at once, named
+        // again if the timeout comes.
         QObject::connect(&m_hub, &ango::hub::LocalHub::pluginRefused, &m_hub,
-                         [this](const ango::hub::ConnectedPlugin &plugin) {
-                             if (plugin.pluginId == m_options.pluginId)
-                                 finish(kExitFailure, QStringLiteral("plugin %1 was refused: %2")
-                                                          .arg(plugin.pluginId, plugin.refusal));
-                         });
+                         [this](const ango::hub::ConnectedPlugin &plugin) { refused(plugin); });
         QObject::connect(
             &m_hub, &ango::hub::LocalHub::runFinished, &m_hub,
             [this](const ango::hub::RunOutcome &outcome) {
@@ -73,9 +73,9 @@ public:
                 finish(kExitFailure,
                        QStringLiteral(
                            "timed out after %1 s: plugin %2 never connected with a valid heartbeat "
-                           "(start it with its host set to %3)")
+                           "(start it with its host set to %3)%4")
                            .arg(seconds)
-                           .arg(m_options.pluginId, m_hub.url().toString()));
+                           .arg(m_options.pluginId, m_hub.url().toString(), refusalSummary()));
             else
                 finish(
                     kExitFailure,
@@ -89,6 +89,38 @@ public:
     }
 
 private:
+    void refused(const ango::hub::ConnectedPlugin &plugin)
+    {
+        if (m_done)
+            return;
+        // The id and the reason come from the connecting process: escaped before printing.
+        const QString who = plugin.pluginId.isEmpty()
+                                ? QStringLiteral("a plugin from %1").arg(plugin.peer)
+                                : QStringLiteral("plugin \"%1\" from %2")
+                                      .arg(ango::hub::printable(plugin.pluginId), plugin.peer);
+        const QString refusal
+            = QStringLiteral("%1 (%2)").arg(who, ango::hub::printable(plugin.refusal));
+        ++m_refusalCount;
+        if (m_refusals.size() < kRefusalsNamed)
+            m_refusals << refusal;
+        printError(QStringLiteral("refused %1; still waiting for plugin %2 (timeout %3 s)")
+                       .arg(refusal, m_options.pluginId)
+                       .arg(double(m_options.timeout.count()) / 1000.0));
+    }
+
+    QString refusalSummary() const
+    {
+        if (m_refusalCount == 0)
+            return {};
+        QString summary = QStringLiteral("; refused %1 connection%2: %3")
+                              .arg(m_refusalCount)
+                              .arg(m_refusalCount == 1 ? QString() : QStringLiteral("s"),
+                                   m_refusals.join(QStringLiteral("; ")));
+        if (m_refusalCount > m_refusals.size())
+            summary += QStringLiteral("; and %1 more").arg(m_refusalCount - m_refusals.size());
+        return summary;
+    }
+
     void send()
     {
         if (!m_session.isEmpty() || m_done)
@@ -120,6 +152,10 @@ private:
     QString m_session;
     QTimer m_timer;
     bool m_done = false;
+    // Refusals seen, for the timeout message: the first few by name, the rest counted.
+    static constexpr qsizetype kRefusalsNamed = 5;
+    QStringList m_refusals;
+    qint64 m_refusalCount = 0;
 };
 
 } // namespace

@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QMap>
 
+#include <tuple>
+
 namespace ango::app {
 
 using nlohmann::json;
@@ -17,8 +19,10 @@ const cli::FlagSyntax kSyntax{
     {QStringLiteral("--listen"), QStringLiteral("--plugin-id"), QStringLiteral("--asset"),
      QStringLiteral("--mapping"), QStringLiteral("--config"), QStringLiteral("--timeout"),
      QStringLiteral("--ping-interval"), QStringLiteral("--ping-timeout"),
-     QStringLiteral("--max-payload")},
-    {QStringLiteral("--workflow"), QStringLiteral("--once")},
+     QStringLiteral("--max-payload"), QStringLiteral("--max-request-body"),
+     QStringLiteral("--max-request-head"), QStringLiteral("--header-timeout"),
+     QStringLiteral("--idle-timeout"), QStringLiteral("--max-connections")},
+    {QStringLiteral("--workflow"), QStringLiteral("--once"), QStringLiteral("--allow-remote")},
     QStringLiteral("set ANGO_PLUGIN_SECRET"),
 };
 
@@ -50,6 +54,14 @@ QString hubUsage()
         "  --ping-interval S        Engine.IO ping interval (default 25)\n"
         "  --ping-timeout S         Engine.IO ping timeout (default 20)\n"
         "  --max-payload BYTES      largest message accepted from a plugin (default 1000000)\n"
+        "  --max-request-body BYTES largest HTTP request body, answered 413 before it is read\n"
+        "                           (default 67108864)\n"
+        "  --max-request-head BYTES largest HTTP request line and headers (default 16384)\n"
+        "  --header-timeout S       time a request head may take to arrive (default 10)\n"
+        "  --idle-timeout S         a connection idle this long is closed (default 60)\n"
+        "  --max-connections N      connections open at once, more get 503 (default 256)\n"
+        "  --allow-remote           allow --listen on an address other than loopback: the asset\n"
+        "                           and the REST API are then reachable from the network\n"
         "Environment: ANGO_PLUGIN_SECRET (required), LOGLEVEL (DEBUG|INFO|WARNING|ERROR, default "
         "INFO).\n");
 }
@@ -131,7 +143,9 @@ Result<HubCommandOptions> parseHubArguments(const QStringList &arguments,
     for (const auto &[flag, target] :
          {std::pair{QStringLiteral("--timeout"), &options.timeout},
           std::pair{QStringLiteral("--ping-interval"), &options.hub.pingInterval},
-          std::pair{QStringLiteral("--ping-timeout"), &options.hub.pingTimeout}}) {
+          std::pair{QStringLiteral("--ping-timeout"), &options.hub.pingTimeout},
+          std::pair{QStringLiteral("--header-timeout"), &options.hub.headerTimeout},
+          std::pair{QStringLiteral("--idle-timeout"), &options.hub.idleTimeout}}) {
         if (!values.contains(flag))
             continue;
         auto duration = cli::parseSeconds(flag, values.value(flag));
@@ -149,6 +163,31 @@ Result<HubCommandOptions> parseHubArguments(const QStringList &arguments,
                     .arg(values.value(QStringLiteral("--max-payload"))));
         options.hub.maxPayload = bytes;
     }
+    for (const auto &[flag, target, low, high] :
+         {std::tuple{QStringLiteral("--max-request-body"), &options.hub.maxRequestBody,
+                     qint64(1024), qint64(1) << 32},
+          std::tuple{QStringLiteral("--max-request-head"), &options.hub.maxRequestHead,
+                     qint64(1024), qint64(1024 * 1024)}}) {
+        if (!values.contains(flag))
+            continue;
+        bool ok = false;
+        const qint64 bytes = values.value(flag).toLongLong(&ok);
+        if (!ok || bytes < low || bytes > high)
+            return makeError(QStringLiteral("%1 needs a number of bytes from %2 to %3 (got \"%4\")")
+                                 .arg(flag)
+                                 .arg(low)
+                                 .arg(high)
+                                 .arg(values.value(flag)));
+        *target = bytes;
+    }
+    if (values.contains(QStringLiteral("--max-connections"))) {
+        auto count = cli::parseCount(QStringLiteral("--max-connections"),
+                                     values.value(QStringLiteral("--max-connections")));
+        if (!count)
+            return count.error();
+        options.hub.maxConnections = *count;
+    }
+    options.hub.allowRemote = flags->has(QStringLiteral("--allow-remote"));
     if (!options.once)
         return makeError(
             QStringLiteral("--once is required: the headless hub sends one run and exits (the "

@@ -1,74 +1,98 @@
 #include "hub/httpfront.h"
 
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QMetaEnum>
+#include "hub/httpconnection.h"
+
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QWebSocket>
+
+#include <unistd.h>
 
 namespace ango::hub {
 
 namespace {
 
-// Request heads longer than this are handed to the HTTP server, which refuses them.
-constexpr qsizetype kMaxHeadBytes = 16 * 1024;
+constexpr int kFirstAcceptRetryMs = 50;
+constexpr int kLastAcceptRetryMs = 2000;
+// Connections over maxConnections still get a 503 to say why; past this many more they are
+// closed at once, so a flood cannot use up the descriptors with refusals either.
+constexpr int kRefusalSlack = 32;
 
-bool isWebSocketUpgrade(QByteArrayView head)
-{
-    const QList<QByteArray> lines = head.toByteArray().split('\n');
-    for (const QByteArray &line : lines) {
-        const QByteArray field = line.trimmed().toLower();
-        if (field.startsWith("upgrade:") && field.contains("websocket"))
-            return true;
-    }
-    return false;
-}
+} // namespace
 
-// Accepts connections and reads each one's request head without consuming it, then passes the
-// socket on: to the WebSocket server for an upgrade, else to Qt HTTP Server.
-class SplittingServer final : public QTcpServer
+// Accepts connections, counts them (HTTP and WebSocket alike, until their socket is gone) and
+// gives each to an HttpConnection; over the limit the client is told 503.
+class HttpFront::Listener final : public QTcpServer
 {
 public:
-    SplittingServer(std::function<void(QTcpSocket *)> upgrade, QObject *parent)
-        : QTcpServer(parent)
-        , m_upgrade(std::move(upgrade))
-    {}
+    explicit Listener(HttpFront *front)
+        : QTcpServer(front)
+        , m_front(front)
+    {
+        connect(this, &QTcpServer::acceptError, this, [this] { backOff(); });
+        m_resume.setSingleShot(true);
+        connect(&m_resume, &QTimer::timeout, this, [this] { resumeAccepting(); });
+    }
+
+    int open() const { return m_open; }
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
+        m_retryMs = kFirstAcceptRetryMs;
+        const int limit = m_front->m_limits.maxConnections;
+        if (m_open >= limit + kRefusalSlack) {
+            ::close(int(descriptor));
+            return;
+        }
         auto *socket = new QTcpSocket(this);
         if (!socket->setSocketDescriptor(descriptor)) {
             delete socket;
+            ::close(int(descriptor));
             return;
         }
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { sniff(socket); });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        ++m_open;
+        connect(socket, &QObject::destroyed, this, [this] { --m_open; });
+        if (m_open > limit) {
+            const QString reason
+                = QStringLiteral("%1 connections are open, the limit (--max-connections)")
+                      .arg(limit);
+            Q_EMIT m_front->refused(socket->peerAddress().toString(), 503, reason);
+            HttpConnection::writeRefusal(socket, 503, reason);
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            socket->disconnectFromHost();
+            return;
+        }
+        auto *connection = new HttpConnection(
+            socket, m_front->m_limits, m_front->m_handler,
+            [this](QTcpSocket *upgraded) {
+                // Still counted: the WebSocket holds the descriptor until it closes.
+                upgraded->setParent(nullptr);
+                m_front->m_webSockets.handleConnection(upgraded);
+            },
+            this);
+        connect(connection, &HttpConnection::refused, m_front, &HttpFront::refused);
     }
 
 private:
-    void sniff(QTcpSocket *socket)
+    // Qt stops accepting on a resource error (EMFILE, ENFILE, ENOBUFS); accepting again at once
+    // would spin on the same error, so it resumes after a pause that doubles each time.
+    void backOff()
     {
-        const QByteArray head = socket->peek(kMaxHeadBytes);
-        const qsizetype end = head.indexOf("\r\n\r\n");
-        if (end < 0 && head.size() < kMaxHeadBytes)
-            return; // the head is not complete yet
-        socket->disconnect(this);
-        disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        if (end >= 0 && isWebSocketUpgrade(QByteArrayView(head).first(end))) {
-            m_upgrade(socket);
-        } else {
-            addPendingConnection(socket); // Qt HTTP Server takes it from here, synchronously
-        }
-        // The bytes are already buffered: nobody would be told otherwise.
-        Q_EMIT socket->readyRead();
+        Q_EMIT m_front->acceptFailed(errorString(), m_retryMs);
+        if (!isListening())
+            return;
+        pauseAccepting();
+        m_resume.start(m_retryMs);
+        m_retryMs = std::min(m_retryMs * 2, kLastAcceptRetryMs);
     }
 
-    std::function<void(QTcpSocket *)> m_upgrade;
+    HttpFront *m_front;
+    int m_open = 0;
+    int m_retryMs = kFirstAcceptRetryMs;
+    QTimer m_resume;
 };
-
-} // namespace
 
 QByteArray HttpRequest::header(QByteArrayView name) const
 {
@@ -112,11 +136,13 @@ QString HttpRequest::displayQuery() const
     return formDecode(rawQuery);
 }
 
-HttpFront::HttpFront(Handler handler, QObject *parent)
-    : QAbstractHttpServer(parent)
+HttpFront::HttpFront(Handler handler, HttpFrontLimits limits, QObject *parent)
+    : QObject(parent)
     , m_handler(std::move(handler))
+    , m_limits(limits)
     , m_webSockets(QStringLiteral("ango-console local hub"), QWebSocketServer::NonSecureMode)
 {
+    m_webSockets.setHandshakeTimeout(m_limits.headerTimeout);
     connect(&m_webSockets, &QWebSocketServer::newConnection, this, &HttpFront::newWebSocket);
 }
 
@@ -124,12 +150,7 @@ HttpFront::~HttpFront() = default;
 
 Result<void> HttpFront::start(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new SplittingServer(
-        [this](QTcpSocket *socket) {
-            socket->setParent(nullptr);
-            m_webSockets.handleConnection(socket);
-        },
-        this);
+    auto *tcp = new Listener(this);
     if (!tcp->listen(address, port)) {
         const QString error = tcp->errorString();
         delete tcp;
@@ -138,7 +159,6 @@ Result<void> HttpFront::start(const QHostAddress &address, quint16 port)
                              .arg(port)
                              .arg(error));
     }
-    bind(tcp);
     m_tcp = tcp;
     return {};
 }
@@ -159,70 +179,14 @@ quint16 HttpFront::serverPort() const
     return m_tcp ? m_tcp->serverPort() : 0;
 }
 
+int HttpFront::openConnections() const
+{
+    return m_tcp ? m_tcp->open() : 0;
+}
+
 std::unique_ptr<QWebSocket> HttpFront::nextWebSocket()
 {
     return std::unique_ptr<QWebSocket>(m_webSockets.nextPendingConnection());
-}
-
-bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    HttpRequest info;
-    const auto method = request.method();
-    const char *name = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(method));
-    info.method = name ? QByteArray(name).toUpper() : QByteArrayLiteral("UNKNOWN");
-    info.path = request.url().path(QUrl::FullyDecoded);
-    info.rawQuery = request.url().query(QUrl::FullyEncoded).toUtf8();
-    info.headers = request.headers();
-    info.body = request.body();
-    info.peer = request.remoteAddress().toString();
-
-    info.later = std::make_shared<PendingReply>(socket);
-
-    const HttpReply reply = m_handler(info);
-    if (reply.deferred)
-        return true;
-    auto responder = makeResponder(request, socket);
-    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
-    responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
-    responder.writeHeader(QByteArrayLiteral("Content-Length"),
-                          QByteArray::number(reply.body.size()));
-    for (const auto &[key, value] : reply.headers)
-        responder.writeHeader(key, value);
-    responder.writeBody(reply.body);
-    return true;
-}
-
-PendingReply::PendingReply(QTcpSocket *socket)
-    : m_socket(socket)
-{}
-
-bool PendingReply::isOpen() const
-{
-    return !m_sent && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
-}
-
-void PendingReply::send(const HttpReply &reply)
-{
-    if (!isOpen())
-        return;
-    m_sent = true;
-    // Only the statuses the deferred Engine.IO answers use.
-    const QByteArray reason = reply.status == 200   ? QByteArrayLiteral("OK")
-                              : reply.status == 400 ? QByteArrayLiteral("Bad Request")
-                                                    : QByteArrayLiteral("Status");
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reason + "\r\n";
-    head += "Content-Type: " + reply.contentType + "\r\n";
-    head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
-    for (const auto &[key, value] : reply.headers)
-        head += key + ": " + value + "\r\n";
-    m_socket->write(head + "\r\n" + reply.body);
-    if (reply.header("Connection").compare("close", Qt::CaseInsensitive) == 0)
-        m_socket->disconnectFromHost(); // after the bytes are written
-}
-
-void HttpFront::missingHandler(const QHttpServerRequest &, QTcpSocket *)
-{
-    // handleRequest() answers everything.
 }
 
 } // namespace ango::hub

@@ -1,15 +1,17 @@
 #pragma once
 
 #include "common/result.h"
+#include "hub/httpparser.h"
 
-#include <QAbstractHttpServer>
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
+#include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QWebSocketServer>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -18,12 +20,15 @@ class QTcpServer;
 class QTcpSocket;
 class QWebSocket;
 
-// The hub's one port: HTTP requests go to one handler (Qt HTTP Server) that answers with a value,
-// WebSocket upgrades to a QWebSocketServer (newWebSocket()). The split happens on the request
-// head, before Qt HTTP Server sees the connection: Qt 6.4's own upgrade path does not trigger for
-// these requests (they reach handleRequest as plain GETs).
+// The hub's one port: HTTP requests go to one handler that answers with a value, WebSocket
+// upgrades to a QWebSocketServer (newWebSocket()). Every limit on what a stranger can make the
+// hub hold is here, before any request reaches the hub: the size of a request head and body
+// (413 answered from Content-Length, before the body is read and before authentication), the
+// time a head may take and a connection may idle, the number of open connections; accept errors
+// (out of descriptors) pause accepting with a backoff instead of spinning.
 namespace ango::hub {
 
+class HttpConnection;
 class PendingReply;
 
 struct HttpRequest
@@ -58,23 +63,30 @@ struct HttpReply
 };
 
 // The answer to a request that was deferred. send() writes it once, if the client is still
-// connected; later calls do nothing. It writes the HTTP/1.1 response itself: Qt 6.4's
-// QHttpServerResponder keeps a reference to the request, which is gone by then.
+// connected; later calls do nothing.
 class PendingReply final
 {
 public:
-    explicit PendingReply(QTcpSocket *socket);
+    explicit PendingReply(HttpConnection *connection);
     Q_DISABLE_COPY_MOVE(PendingReply)
 
     bool isOpen() const; // not answered yet and the client is still there
     void send(const HttpReply &reply);
 
 private:
-    QPointer<QTcpSocket> m_socket;
+    QPointer<HttpConnection> m_connection;
     bool m_sent = false;
 };
 
-class HttpFront final : public QAbstractHttpServer
+struct HttpFrontLimits
+{
+    HttpLimits http;
+    std::chrono::milliseconds headerTimeout{10000}; // a started request head must be complete
+    std::chrono::milliseconds idleTimeout{60000};   // no byte between requests or in a body
+    int maxConnections = 256; // open at once (HTTP and WebSocket); more get 503
+};
+
+class HttpFront final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpFront)
@@ -82,26 +94,30 @@ class HttpFront final : public QAbstractHttpServer
 public:
     using Handler = std::function<HttpReply(const HttpRequest &)>;
 
-    explicit HttpFront(Handler handler, QObject *parent = nullptr);
+    explicit HttpFront(Handler handler, HttpFrontLimits limits = {}, QObject *parent = nullptr);
     ~HttpFront() override;
 
     Result<void> start(const QHostAddress &address, quint16 port);
     void close();
     QHostAddress serverAddress() const;
     quint16 serverPort() const;
+    int openConnections() const;
 
     std::unique_ptr<QWebSocket> nextWebSocket();
 
 Q_SIGNALS:
     void newWebSocket();
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    // A request answered with an error before it reached the handler (413, 431, 408, 503, ...).
+    void refused(const QString &peer, int status, const QString &reason);
+    // accept() failed (e.g. out of file descriptors): accepting resumes after retryInMs.
+    void acceptFailed(const QString &error, int retryInMs);
 
 private:
+    class Listener;
+
     Handler m_handler;
-    QTcpServer *m_tcp = nullptr;
+    HttpFrontLimits m_limits;
+    Listener *m_tcp = nullptr;
     QWebSocketServer m_webSockets;
 };
 

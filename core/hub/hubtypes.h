@@ -34,6 +34,22 @@ struct HubOptions
     QString apiKey;
     // Uploads (PUT to an upload URL) kept in memory, in bytes all together.
     qint64 maxUploadBytes = 64 * 1024 * 1024;
+
+    // What a stranger on the port can make the hub hold (flags of `ango-console hub`). A request
+    // body over maxRequestBody is answered 413 from its Content-Length, before it is read and
+    // before authentication; a head over maxRequestHead 431.
+    qint64 maxRequestBody = 64LL * 1024 * 1024; // --max-request-body
+    qint64 maxRequestHead = 16 * 1024;          // --max-request-head
+    // A request head that has started must be complete within headerTimeout (408 otherwise); a
+    // connection with no byte for idleTimeout between requests or inside a body is closed.
+    std::chrono::milliseconds headerTimeout{10000}; // --header-timeout
+    std::chrono::milliseconds idleTimeout{60000};   // --idle-timeout
+    // Connections open at once, HTTP and WebSocket; more are answered 503. Kept well under the
+    // usual 1,024 descriptors per process.
+    int maxConnections = 256; // --max-connections
+    // Listening on anything but a loopback address serves the assets and the REST API to the
+    // network: refused unless this is set (--allow-remote).
+    bool allowRemote = false;
 };
 
 enum class PluginState {

@@ -62,10 +62,40 @@ Result<void> LocalHub::start(const QHostAddress &address, quint16 port)
     if (isListening())
         return makeError(
             QStringLiteral("the local hub is already listening on %1").arg(listenAddress()));
+    if (!address.isLoopback() && !d->options.allowRemote)
+        return makeError(
+            QStringLiteral("refusing to listen on %1: not a loopback address, so the asset files, "
+                           "the REST API and the plugin connection would be reachable from the "
+                           "network; pass --allow-remote (HubOptions::allowRemote) to do so")
+                .arg(address.toString()));
+    HttpFrontLimits limits;
+    limits.http.maxBodyBytes = d->options.maxRequestBody;
+    limits.http.maxHeadBytes = qsizetype(d->options.maxRequestHead);
+    limits.headerTimeout = d->options.headerTimeout;
+    limits.idleTimeout = d->options.idleTimeout;
+    limits.maxConnections = d->options.maxConnections;
     auto front = std::make_unique<HttpFront>(
-        [this](const HttpRequest &request) { return d->onHttp(request); });
+        [this](const HttpRequest &request) { return d->onHttp(request); }, limits);
     if (auto started = front->start(address, port); !started)
         return started.error();
+    connect(front.get(), &HttpFront::refused, this,
+            [this](const QString &peer, int status, const QString &reason) {
+                d->log(logging::Level::Warning, QStringLiteral("hub"), QStringLiteral("in"),
+                       QStringLiteral("http"),
+                       QStringLiteral("refused a request from %1 with %2: %3")
+                           .arg(peer)
+                           .arg(status)
+                           .arg(reason));
+            });
+    connect(front.get(), &HttpFront::acceptFailed, this,
+            [this](const QString &error, int retryInMs) {
+                d->log(logging::Level::Warning, QStringLiteral("hub"), {}, QStringLiteral("listen"),
+                       QStringLiteral("cannot accept a connection: %1 (%2 open); accepting again "
+                                      "in %3 ms")
+                           .arg(error)
+                           .arg(d->front ? d->front->openConnections() : 0)
+                           .arg(retryInMs));
+            });
     d->front = front.release();
     d->front->setParent(this);
     connect(d->front, &HttpFront::newWebSocket, this, [this] { d->acceptSockets(); });
@@ -81,6 +111,13 @@ Result<void> LocalHub::start(const QHostAddress &address, quint16 port)
            QStringLiteral("local hub listening on %1 (Socket.IO at %2/socket.io/, namespace "
                           "/plugin; REST at %2/v2/)")
                .arg(listenAddress(), url.toString()));
+    if (!address.isLoopback())
+        d->log(logging::Level::Warning, QStringLiteral("hub"), {}, QStringLiteral("listen"),
+               QStringLiteral("listening on %1, not a loopback address (--allow-remote): anyone "
+                              "who can reach it can fetch the asset files (%2/files/), call the "
+                              "REST API (%2/v2/) with the run's apiKey and connect as a plugin "
+                              "(%2/socket.io/)")
+                   .arg(listenAddress(), url.toString()));
     return {};
 }
 

@@ -1,5 +1,6 @@
 #include "hub/localhubprivate.h"
 
+#include "hub/printable.h"
 #include "hub/runpayload.h"
 #include "socketio/client.h"
 
@@ -94,6 +95,9 @@ void LocalHub::Private::log(logging::Level level, const QString &category, const
 
 void LocalHub::Private::emitLog(logging::LogEntry entry)
 {
+    // Paths, queries, ids and event names in these lines come from whoever connects.
+    entry.message = printable(entry.message);
+    entry.kind = printable(entry.kind);
     Q_EMIT q->logged(logging::redactEntry(redactor, std::move(entry)));
 }
 
@@ -306,12 +310,10 @@ void LocalHub::Private::onHeartbeat(SocketSession *session, const json &beat)
     } else {
         pluginId = fromJsonString(beat["id"]);
         const QString secret = fromJsonString(beat.value("secret", json()));
+        // The reply goes to whoever connected: it must not tell a stranger which id to use.
         if (!secrets.contains(pluginId))
-            refusal
-                = QStringLiteral("unknown plugin id \"%1\": the local hub expects %2")
-                      .arg(pluginId, secrets.isEmpty()
-                                         ? QStringLiteral("no plugin yet")
-                                         : QStringList(secrets.keys()).join(QStringLiteral(", ")));
+            refusal = QStringLiteral("unknown plugin id \"%1\": this local hub does not serve it")
+                          .arg(pluginId);
         else if (secret != secrets.value(pluginId))
             refusal = QStringLiteral("wrong secret for plugin %1").arg(pluginId);
     }

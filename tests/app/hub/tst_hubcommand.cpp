@@ -95,7 +95,8 @@ private:
     }
 
     std::unique_ptr<test::PeerProcess> startPythonPlugin(const QString &address,
-                                                         const QString &secret = kSecret)
+                                                         const QString &secret = kSecret,
+                                                         const QString &pluginId = kPluginId)
     {
         const QString host = u"http://"_s + address;
         auto plugin = std::make_unique<test::PeerProcess>(
@@ -103,7 +104,7 @@ private:
             QStringList{test::sourcePath(u"tests/peers/python/plugin_client.py"_s)},
             QMap<QString, QString>{{u"ANGO_HOST"_s, host},
                                    {u"ANGO_API_HOST"_s, host},
-                                   {u"ANGO_PLUGIN_ID"_s, kPluginId},
+                                   {u"ANGO_PLUGIN_ID"_s, pluginId},
                                    {u"ANGO_PLUGIN_SECRET"_s, secret}});
         plugin->start();
         return plugin;
@@ -244,17 +245,52 @@ private Q_SLOTS:
         QVERIFY(hub.stdoutBytes.isEmpty());
     }
 
-    void wrongSecretExitsOne()
+    // Any local process can connect first: a wrong secret is refused and said at once, and the
+    // hub keeps waiting for the plugin under test, which then gets the run.
+    void intruderIsRefusedThenThePluginIsServed()
     {
         HubProcess hub(onceArguments());
         QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
-        auto plugin = startPythonPlugin(hub.listening(), u"a-wrong-secret"_s);
+        auto intruder = startPythonPlugin(hub.listening(), u"a-wrong-secret"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            hub.stderrText.contains(u"ango-console hub: refused plugin \"plugin-ci-7\" from "_s),
+            qPrintable(hub.stderrText + intruder->diagnostics()), 20000);
+        QVERIFY2(hub.stderrText.contains(u"(wrong secret for plugin plugin-ci-7); still waiting "
+                                         u"for plugin plugin-ci-7 (timeout 30 s)"_s),
+                 qPrintable(hub.stderrText));
+        QVERIFY2(!hub.finished(), qPrintable(hub.stderrText));
+
+        auto plugin = startPythonPlugin(hub.listening());
         QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
                                   qPrintable(hub.stderrText + plugin->diagnostics()), 30000);
-        QCOMPARE(hub.exitCode(), 1);
-        QVERIFY2(hub.stderrText.contains(u"plugin plugin-ci-7 was refused: wrong secret"_s),
-                 qPrintable(hub.stderrText));
+        QVERIFY2(hub.exitCode() == 0, qPrintable(hub.stderrText + plugin->diagnostics()));
+        JSON_COMPARE(stdoutJson(hub)["externalId"], json("truck.png"));
         QVERIFY(!hub.stderrText.contains(u"a-wrong-secret"_s));
+        QVERIFY(!hub.stderrText.contains(kSecret));
+    }
+
+    // The timeout names what was refused; the stranger is not told which id the hub serves.
+    void timeoutNamesTheRefusals()
+    {
+        HubProcess hub(QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--plugin-id"_s, kPluginId,
+                                   u"--asset"_s, m_image, u"--once"_s, u"--timeout"_s, u"4"_s});
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        auto stranger = startPythonPlugin(hub.listening(), kSecret, u"stranger-\x1b[31m"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + stranger->diagnostics()), 20000);
+        QCOMPARE(hub.exitCode(), 1);
+        QVERIFY2(hub.stderrText.contains(
+                     u"timed out after 4 s: plugin plugin-ci-7 never connected with a valid "
+                     u"heartbeat"_s),
+                 qPrintable(hub.stderrText));
+        QVERIFY2(hub.stderrText.contains(u"; refused 1 connection: plugin \"stranger-\\x1b[31m\" "
+                                         u"from 127.0.0.1"_s),
+                 qPrintable(hub.stderrText));
+        // ESC from the stranger's id never reaches the terminal raw.
+        QVERIFY2(!hub.stderrText.contains(QChar(0x1b)), qPrintable(hub.stderrText));
+        QTRY_VERIFY2_WITH_TIMEOUT(stranger->diagnostics().contains(u"REFUSED unknown plugin id"_s),
+                                  qPrintable(stranger->diagnostics()), 10000);
+        QVERIFY2(!stranger->diagnostics().contains(kPluginId), qPrintable(stranger->diagnostics()));
     }
 
     void badFlagsExitTwo_data()

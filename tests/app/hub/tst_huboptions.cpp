@@ -66,7 +66,18 @@ private Q_SLOTS:
                                        u"--ping-timeout"_s,
                                        u"0.2"_s,
                                        u"--max-payload"_s,
-                                       u"4096"_s};
+                                       u"4096"_s,
+                                       u"--max-request-body"_s,
+                                       u"2048"_s,
+                                       u"--max-request-head"_s,
+                                       u"4096"_s,
+                                       u"--header-timeout"_s,
+                                       u"1.5"_s,
+                                       u"--idle-timeout"_s,
+                                       u"7"_s,
+                                       u"--max-connections"_s,
+                                       u"12"_s,
+                                       u"--allow-remote"_s};
         auto parsed = app::parseHubArguments(arguments, environment());
         QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().message));
         QCOMPARE(parsed->listen, u"127.0.0.1:0"_s);
@@ -81,6 +92,12 @@ private Q_SLOTS:
         QCOMPARE(parsed->hub.pingInterval, 300ms);
         QCOMPARE(parsed->hub.pingTimeout, 200ms);
         QCOMPARE(parsed->hub.maxPayload, qint64(4096));
+        QCOMPARE(parsed->hub.maxRequestBody, qint64(2048));
+        QCOMPARE(parsed->hub.maxRequestHead, qint64(4096));
+        QCOMPARE(parsed->hub.headerTimeout, 1500ms);
+        QCOMPARE(parsed->hub.idleTimeout, 7000ms);
+        QCOMPARE(parsed->hub.maxConnections, 12);
+        QVERIFY(parsed->hub.allowRemote);
     }
 
     void defaults()
@@ -93,6 +110,11 @@ private Q_SLOTS:
         QVERIFY(!parsed->configJson);
         QVERIFY(!parsed->workflow);
         QCOMPARE(parsed->timeout, 60000ms);
+        QCOMPARE(parsed->hub.maxRequestBody, qint64(64) * 1024 * 1024);
+        QCOMPARE(parsed->hub.headerTimeout, 10000ms);
+        QCOMPARE(parsed->hub.idleTimeout, 60000ms);
+        QCOMPARE(parsed->hub.maxConnections, 256);
+        QVERIFY(!parsed->hub.allowRemote);
     }
 
     void errorsNameTheFlag_data()
@@ -139,6 +161,19 @@ private Q_SLOTS:
                                    << true << u"--once is required"_s;
         QTest::newRow("small max payload") << (QStringList(base) << u"--max-payload"_s << u"10"_s)
                                            << true << u"--max-payload needs a number of bytes"_s;
+        QTest::newRow("small request body")
+            << (QStringList(base) << u"--max-request-body"_s << u"100"_s) << true
+            << u"--max-request-body needs a number of bytes from 1024"_s;
+        QTest::newRow("huge request head")
+            << (QStringList(base) << u"--max-request-head"_s << u"99999999"_s) << true
+            << u"--max-request-head needs a number of bytes"_s;
+        QTest::newRow("zero header timeout")
+            << (QStringList(base) << u"--header-timeout"_s << u"0"_s) << true
+            << u"--header-timeout needs a number of seconds above 0"_s;
+        QTest::newRow("bad idle timeout") << (QStringList(base) << u"--idle-timeout"_s << u"x"_s)
+                                          << true << u"--idle-timeout needs a number of seconds"_s;
+        QTest::newRow("no connections") << (QStringList(base) << u"--max-connections"_s << u"0"_s)
+                                        << true << u"--max-connections needs a whole number"_s;
         QTest::newRow("no secret") << base << false << u"ANGO_PLUGIN_SECRET is not set"_s;
     }
 
