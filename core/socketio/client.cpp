@@ -7,13 +7,16 @@
 #include <QLoggingCategory>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QSslConfiguration>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
+#include <QtEndian>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <deque>
 #include <map>
 
@@ -140,6 +143,11 @@ public:
     std::map<AckKey, PendingAck> acks;
     std::multimap<Clock::time_point, AckKey> ackDeadlines;
     std::deque<QueuedEmit> queue;
+    // The TCP socket under `socket`, once its handshake is done: text frames are written to it
+    // directly (see writeTextFrame).
+    QPointer<QAbstractSocket> tcp;
+    QRandomGenerator maskKeys{QRandomGenerator::system()->generate()};
+    std::string frame; // the frame being built; keeps its capacity from one emit to the next
     QTimer pingTimer;
     QTimer openTimer;
     QTimer reconnectTimer;
@@ -175,9 +183,18 @@ public:
             ws->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
         }
         QObject::connect(ws, &QWebSocket::connected, q, [this, ws] {
+            tcp = ws->findChild<QAbstractSocket *>();
+            if (!tcp)
+                return;
             // Small request/response frames: don't let Nagle hold them back.
-            if (auto *tcp = ws->findChild<QAbstractSocket *>())
-                tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            // Connected after QWebSocket's own readyRead handler, so this runs once the frames
+            // of a read have been handled: what they made us send goes out now, in one write,
+            // instead of one poll later when the socket reports it can write.
+            QObject::connect(tcp, &QAbstractSocket::readyRead, q, [this] {
+                if (tcp && tcp->bytesToWrite() > 0)
+                    tcp->flush();
+            });
         });
         QObject::connect(ws, &QWebSocket::textMessageReceived, q,
                          [this](const QString &text) { onText(text.toUtf8()); });
@@ -225,6 +242,9 @@ public:
         connectAckTimer.stop();
         decoder.reset();
         packetBytes = 0;
+        if (tcp)
+            QObject::disconnect(tcp, nullptr, q, nullptr);
+        tcp = nullptr;
         if (!socket)
             return;
         QWebSocket *ws = socket.release();
@@ -516,9 +536,69 @@ public:
 
     // --- outgoing ----------------------------------------------------------------------------
 
-    void send(const std::string &text)
+    // A text frame is built in `frame` behind kFrameHeaderRoom bytes kept for its header:
+    // beginTextFrame(), append the Engine.IO packet, writeTextFrame().
+    static constexpr std::size_t kFrameHeaderRoom = 14; // 2 + 8 (64-bit length) + 4 (mask)
+
+    void beginTextFrame() { frame.assign(kFrameHeaderRoom, '\0'); }
+    std::size_t framePayloadSize() const { return frame.size() - kFrameHeaderRoom; }
+
+    // Writes the frame straight to the TCP socket, where QTcpSocket gathers everything sent in
+    // this event-loop turn into one write(). QWebSocket::sendTextMessage() would take a QString
+    // (UTF-8 to UTF-16 and back) and copy the payload twice more, per frame. Each frame is one
+    // write() into the socket's buffer, so QWebSocket's own frames (pong, close) only ever come
+    // between whole frames. The payload is valid UTF-8: the JSON serializer replaces invalid
+    // sequences and names come from QStrings.
+    void writeTextFrame()
     {
-        socket->sendTextMessage(QString::fromUtf8(text.data(), qsizetype(text.size())));
+        const std::size_t size = framePayloadSize();
+        char *payload = frame.data() + kFrameHeaderRoom;
+        if (!tcp || socket->state() != QAbstractSocket::ConnectedState) {
+            socket->sendTextMessage(QString::fromUtf8(payload, qsizetype(size)));
+            return;
+        }
+        // RFC 6455 section 5.2: FIN + text opcode, MASK bit and length, then the masking key.
+        std::array<uchar, kFrameHeaderRoom> header{};
+        std::size_t used = 0;
+        header[used++] = 0x81;
+        if (size < 126) {
+            header[used++] = uchar(0x80 | size);
+        } else if (size <= 0xFFFF) {
+            header[used++] = 0x80 | 126;
+            qToBigEndian(quint16(size), header.data() + used);
+            used += 2;
+        } else {
+            header[used++] = 0x80 | 127;
+            qToBigEndian(quint64(size), header.data() + used);
+            used += 8;
+        }
+        // A client masks every frame with a fresh unpredictable key (section 10.3).
+        const quint32 key = maskKeys.generate();
+        std::memcpy(header.data() + used, &key, 4);
+        used += 4;
+        uchar mask[4];
+        std::memcpy(mask, &key, 4);
+        auto *bytes = reinterpret_cast<uchar *>(payload);
+        std::size_t i = 0;
+        const quint64 wide = quint64(key) | (quint64(key) << 32);
+        for (; i + 8 <= size; i += 8) {
+            quint64 chunk;
+            std::memcpy(&chunk, bytes + i, 8);
+            chunk ^= wide;
+            std::memcpy(bytes + i, &chunk, 8);
+        }
+        for (; i < size; ++i)
+            bytes[i] ^= mask[i % 4];
+        char *start = payload - used;
+        std::memcpy(start, header.data(), used);
+        tcp->write(start, qint64(used + size));
+    }
+
+    void send(std::string_view text)
+    {
+        beginTextFrame();
+        frame.append(text);
+        writeTextFrame();
     }
 
     void sendPacket(const Packet &packet)
@@ -529,13 +609,36 @@ public:
 
     void sendEncoded(const EncodedPacket &encoded)
     {
-        std::string frame;
-        frame.reserve(encoded.text.size() + 1);
+        beginTextFrame();
         frame.push_back(char(engineio::PacketType::Message));
         frame.append(encoded.text);
-        send(frame);
+        writeTextFrame();
         for (const auto &attachment : encoded.attachments)
             socket->sendBinaryMessage(QByteArray(attachment.data(), qsizetype(attachment.size())));
+    }
+
+    // The common emit, an event without binary values sent at once, is encoded straight into
+    // the frame: no [name, args...] array, no packet, no string of its own. False when the
+    // arguments hold binary values (they need encode() and attachments).
+    bool beginEventFrame(const QString &nsp, const QString &event, const json &args,
+                         std::optional<std::uint64_t> id)
+    {
+        beginTextFrame();
+        frame.push_back(char(engineio::PacketType::Message));
+        const QByteArray name = event.toUtf8();
+        const QByteArray space = nsp.toUtf8();
+        return appendEventText(frame, std::string_view(space.constData(), size_t(space.size())),
+                               std::string_view(name.constData(), size_t(name.size())), args, id);
+    }
+
+    std::optional<QString> payloadProblem(std::int64_t largest, const QString &event) const
+    {
+        if (!handshake || !handshake->maxPayload || largest <= *handshake->maxPayload)
+            return std::nullopt;
+        return QStringLiteral("event '%1' is %2 bytes, above the server's maxPayload of %3 bytes")
+            .arg(event)
+            .arg(largest)
+            .arg(*handshake->maxPayload);
     }
 
     std::optional<QString> sizeProblem(const EncodedPacket &encoded, const QString &event) const
@@ -546,18 +649,10 @@ public:
                 .arg(event)
                 .arg(encoded.attachments.size())
                 .arg(kMaxAttachments);
-        if (!handshake || !handshake->maxPayload)
-            return std::nullopt;
-        const std::int64_t limit = *handshake->maxPayload;
         std::int64_t largest = std::int64_t(encoded.text.size()) + 1;
         for (const auto &a : encoded.attachments)
             largest = std::max<std::int64_t>(largest, std::int64_t(a.size()));
-        if (largest <= limit)
-            return std::nullopt;
-        return QStringLiteral("event '%1' is %2 bytes, above the server's maxPayload of %3 bytes")
-            .arg(event)
-            .arg(largest)
-            .arg(limit);
+        return payloadProblem(largest, event);
     }
 
     bool canSendNow(const QString &nsp)
@@ -886,6 +981,21 @@ Result<void> Client::emitEvent(const QString &nsp, const QString &event, nlohman
     if (it->second.status == Private::NsStatus::ServerDisconnected)
         return makeError(QStringLiteral("namespace %1 was disconnected by the server").arg(nsp));
 
+    std::optional<std::uint64_t> id;
+    if (ack)
+        id = it->second.nextAckId++;
+    const bool now = d->canSendNow(nsp);
+    if (now && d->beginEventFrame(nsp, event, args, id)) {
+        if (auto problem = d->payloadProblem(std::int64_t(d->framePayloadSize()), event))
+            return makeError(*problem);
+        if (id) {
+            d->registerAck(nsp, *id, std::move(ack), ackTimeout);
+            d->acks[{nsp, *id}].sent = true;
+        }
+        d->writeTextFrame();
+        return {};
+    }
+
     json array = json::array();
     array.push_back(toStd(event));
     if (args.is_array()) {
@@ -894,12 +1004,9 @@ Result<void> Client::emitEvent(const QString &nsp, const QString &event, nlohman
     } else {
         array.push_back(std::move(args));
     }
-    std::optional<std::uint64_t> id;
-    if (ack)
-        id = it->second.nextAckId++;
     Packet packet = Packet::event(toStd(nsp), std::move(array), id);
 
-    if (d->canSendNow(nsp)) {
+    if (now) {
         EncodedPacket encoded = encode(packet);
         if (auto problem = d->sizeProblem(encoded, event))
             return makeError(*problem);

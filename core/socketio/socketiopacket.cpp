@@ -1,5 +1,6 @@
 #include "socketiopacket.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -462,6 +463,49 @@ EncodedPacket encode(const Packet &packet)
         appendJson(text, *data);
     }
     return encoded;
+}
+
+// Event names are short ASCII words: those are written as they are, anything else the way the
+// serializer writes a string (escapes, U+FFFD for invalid UTF-8).
+void appendJsonString(std::string &out, std::string_view text)
+{
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        appendJson(out, json(std::string(text)));
+        return;
+    }
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+}
+
+bool appendEventText(std::string &out, std::string_view nsp, std::string_view name,
+                     const json &args, std::optional<std::uint64_t> id)
+{
+    if (hasBinary(args))
+        return false;
+    out.push_back(static_cast<char>('0' + static_cast<int>(PacketType::Event)));
+    if (!nsp.empty() && nsp != "/") {
+        out.append(nsp);
+        out.push_back(',');
+    }
+    if (id)
+        appendNumber(out, *id);
+    out.push_back('[');
+    appendJsonString(out, name);
+    if (args.is_array()) {
+        for (const auto &arg : args) {
+            out.push_back(',');
+            appendJson(out, arg);
+        }
+    } else {
+        out.push_back(',');
+        appendJson(out, args);
+    }
+    out.push_back(']');
+    return true;
 }
 
 // ---- decoding ----

@@ -58,6 +58,13 @@ struct EncodedPacket
 // rather than throwing.
 EncodedPacket encode(const Packet &packet);
 
+// Appends the text of the EVENT packet [name, args...] (args: an array of arguments, or one value
+// that is the only argument) to `out`, exactly as encode(Packet::event(nsp, [name, args...], id))
+// writes it, without building that array or a string of its own. Returns false, leaving `out`
+// as it was, when the arguments hold binary values: those need encode() and attachments.
+bool appendEventText(std::string &out, std::string_view nsp, std::string_view name,
+                     const nlohmann::json &args, std::optional<std::uint64_t> id = {});
+
 // Parses a Socket.IO packet from the text of an Engine.IO MESSAGE. For packets announcing
 // attachments, `attachmentCount` is set and placeholders are left in `data` unresolved.
 // Validation follows the Node decoder (EVENT: a non-empty array named by a string or number that

@@ -91,6 +91,9 @@ private Q_SLOTS:
     void decoder();
     void encode_data();
     void encode();
+    void appendEventText_data();
+    void appendEventText();
+    void appendEventTextRefusesBinary();
     void roundTrip_data();
     void roundTrip();
     void wireExamples_data();
@@ -699,6 +702,78 @@ void TestSocketIoPacket::encode()
     const auto encoded = ango::socketio::encode(packet);
     QCOMPARE(QByteArray::fromStdString(encoded.text), expectedText);
     QCOMPARE(toList(encoded.attachments), expectedAttachments);
+}
+
+// The client's emit path writes events with appendEventText(); it must put on the wire what
+// encode() writes for the same event, byte for byte.
+void TestSocketIoPacket::appendEventText_data()
+{
+    QTest::addColumn<QByteArray>("nsp");
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("args"); // JSON
+    QTest::addColumn<qint64>("ackId");    // -1: none
+    QTest::addColumn<QByteArray>("expectedText");
+
+    QTest::newRow("one object") << QByteArray("/plugin") << QByteArray("log")
+                                << QByteArray(R"([{"msg":"hi","session":"s-1"}])") << qint64(-1)
+                                << QByteArray(R"(2/plugin,["log",{"msg":"hi","session":"s-1"}])");
+    QTest::newRow("no args") << QByteArray("/") << QByteArray("ping") << QByteArray("[]")
+                             << qint64(-1) << QByteArray(R"(2["ping"])");
+    QTest::newRow("single value is one argument")
+        << QByteArray("/") << QByteArray("n") << QByteArray("5") << qint64(-1)
+        << QByteArray(R"(2["n",5])");
+    QTest::newRow("single object is one argument")
+        << QByteArray("/a") << QByteArray("e") << QByteArray(R"({"k":[1,2]})") << qint64(3)
+        << QByteArray(R"(2/a,3["e",{"k":[1,2]}])");
+    QTest::newRow("nested array argument")
+        << QByteArray("/") << QByteArray("e") << QByteArray("[[1],[]]") << qint64(0)
+        << QByteArray(R"(20["e",[1],[]])");
+    QTest::newRow("name with quote and backslash")
+        << QByteArray("/") << QByteArray("a\"b\\c") << QByteArray("[]") << qint64(-1)
+        << QByteArray(R"(2["a\"b\\c"])");
+    QTest::newRow("name with control char")
+        << QByteArray("/") << QByteArray("a\nb") << QByteArray("[]") << qint64(-1)
+        << QByteArray(R"(2["a\nb"])");
+    QTest::newRow("unicode name and text")
+        << QByteArray("/\xC3\xBC") << QByteArray("\xC3\xA9v") << QByteArray(R"(["\u00fc"])")
+        << qint64(-1) << QByteArray("2/\xC3\xBC,[\"\xC3\xA9v\",\"\xC3\xBC\"]");
+    QTest::newRow("invalid UTF-8 in the name")
+        << QByteArray("/") << QByteArray("a\xFF") << QByteArray("[]") << qint64(-1)
+        << QByteArray("2[\"a\xEF\xBF\xBD\"]");
+}
+
+void TestSocketIoPacket::appendEventText()
+{
+    QFETCH(QByteArray, nsp);
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, args);
+    QFETCH(qint64, ackId);
+    QFETCH(QByteArray, expectedText);
+    const json arguments = json::parse(args.toStdString());
+    const std::optional<std::uint64_t> id
+        = ackId < 0 ? std::nullopt : std::optional<std::uint64_t>(std::uint64_t(ackId));
+
+    std::string text = "prefix:";
+    QVERIFY(ango::socketio::appendEventText(text, nsp.toStdString(), name.toStdString(), arguments,
+                                            id));
+    QCOMPARE(QByteArray::fromStdString(text), QByteArray("prefix:") + expectedText);
+
+    json array = json::array({json(name.toStdString())});
+    if (arguments.is_array())
+        for (const auto &a : arguments)
+            array.push_back(a);
+    else
+        array.push_back(arguments);
+    const auto encoded = ango::socketio::encode(Packet::event(nsp.toStdString(), array, id));
+    QCOMPARE(QByteArray::fromStdString(encoded.text), expectedText);
+}
+
+void TestSocketIoPacket::appendEventTextRefusesBinary()
+{
+    const json args = json::array({json{{"file", json::binary({1, 2, 3})}}});
+    std::string text = "unchanged";
+    QVERIFY(!ango::socketio::appendEventText(text, "/", "upload", args));
+    QCOMPARE(text, std::string("unchanged"));
 }
 
 void TestSocketIoPacket::roundTrip_data()
