@@ -51,7 +51,9 @@ public:
 Q_SIGNALS:
     void stateChanged(ango::callbacks::Callback::State state, const QString &detail);
     // Output of the author's code that is not a result (stdout/stderr lines of a subprocess).
-    void outputLine(const QString &line, bool isError);
+    // `callId`: the call that was running in that process (or had just finished: the line may
+    // arrive after the result, which travels on another pipe); 0 when none.
+    void outputLine(const QString &line, bool isError, quint64 callId = 0);
 };
 
 // The largest result a callback may hand back, serialised (option "maxResultBytes"). A result is

@@ -131,7 +131,8 @@ Result<void> PendingStore::save()
         return {};
     nlohmann::json list = nlohmann::json::array();
     for (const auto &item : std::as_const(m_items))
-        list.push_back(item.toJson());
+        if (!item.local)
+            list.push_back(item.toJson());
     const std::string text = nlohmann::json{{"version", kFormatVersion}, {"pending", list}}.dump(2);
 
     const QFileInfo info(m_path);
@@ -153,7 +154,8 @@ Result<void> PendingStore::save()
     m_lastWriteError.clear();
     m_onDisk.clear();
     for (const auto &item : std::as_const(m_items))
-        m_onDisk.insert(item.id);
+        if (!item.local)
+            m_onDisk.insert(item.id);
     return {};
 }
 

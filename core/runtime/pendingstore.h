@@ -30,6 +30,9 @@ struct PendingResult
     nlohmann::json problems = nlohmann::json::array(); // [{path, message, severity}]
     QDateTime heldAt;
     QString lastError; // why the last delivery attempt failed, if it did
+    // A run of this process only (the console's own runs): its answer goes back to a caller a
+    // restart cannot reach, so it is never written to disk.
+    bool local = false;
 
     nlohmann::json toJson() const;
     static Result<PendingResult> fromJson(const nlohmann::json &value);

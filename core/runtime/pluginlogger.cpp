@@ -80,10 +80,13 @@ void PluginRuntime::Private::watchCallback()
     QObject::disconnect(callbackState);
     if (!callback)
         return;
+    // Logged once, here, with the run whose call printed it.
     callbackOutput = QObject::connect(
-        callback, &callbacks::Callback::outputLine, q, [this](const QString &line, bool isError) {
+        callback, &callbacks::Callback::outputLine, q,
+        [this](const QString &line, bool isError, quint64 callId) {
             log(isError ? logging::Level::Warning : logging::Level::Info,
-                QStringLiteral("callback"), line);
+                QStringLiteral("callback"), line, sessionOfCall(callId), nullptr, {},
+                isError ? QStringLiteral("stderr") : QStringLiteral("stdout"));
         });
     callbackState = QObject::connect(
         callback, &callbacks::Callback::stateChanged, q,
@@ -97,6 +100,16 @@ void PluginRuntime::Private::watchCallback()
                              .toLower(),
                          detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
         });
+}
+
+QString PluginRuntime::Private::sessionOfCall(quint64 callId) const
+{
+    if (callId == 0)
+        return {};
+    for (auto it = recentCalls.crbegin(); it != recentCalls.crend(); ++it)
+        if (it->first == callId)
+            return it->second;
+    return {};
 }
 
 void PluginRuntime::Private::rememberApiKey(const QString &apiKey)
@@ -117,7 +130,7 @@ void PluginRuntime::Private::rememberApiKey(const QString &apiKey)
 }
 
 void PluginRuntime::Private::stage(const DeliveryTarget &target, RequestStage stage, bool ok,
-                                   qint64 durationMs, const QString &detail)
+                                   qint64 durationMs, const QString &detail, const json &request)
 {
     // The headless runner listens to none of this; skip building the events then.
     static const QMetaMethod progressed
@@ -134,6 +147,8 @@ void PluginRuntime::Private::stage(const DeliveryTarget &target, RequestStage st
     event.ok = ok;
     event.durationMs = durationMs;
     event.detail = detail;
+    event.replayOf = target.replayOf;
+    event.request = request;
     Q_EMIT q->requestProgressed(event);
 }
 

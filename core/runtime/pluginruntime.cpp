@@ -434,9 +434,9 @@ RuntimeStatus PluginRuntime::status() const
     return s;
 }
 
-quint64 PluginRuntime::runLocal(const json &payload, LocalDone done)
+quint64 PluginRuntime::runLocal(const json &payload, LocalDone done, quint64 replayOf)
 {
-    return d->accept(payload, true, std::move(done));
+    return d->accept(payload, true, std::move(done), replayOf);
 }
 
 Result<void> PluginRuntime::cancel(quint64 requestId, const QString &reason)
@@ -480,16 +480,7 @@ Result<void> PluginRuntime::approveEdited(const QString &pendingId, const json &
 
 Result<void> PluginRuntime::discard(const QString &pendingId)
 {
-    auto taken = d->store.take(pendingId);
-    if (!taken)
-        return taken.error();
-    d->pendingApiKeys.remove(pendingId);
-    d->status.pending = int(d->store.items().size());
-    d->log(logging::Level::Info, QStringLiteral("runtime"),
-           QStringLiteral("held result %1 discarded").arg(pendingId), taken->session);
-    Q_EMIT pendingChanged();
-    d->statusTouched();
-    return {};
+    return d->discard(pendingId);
 }
 
 Result<void> PluginRuntime::setPendingApiKey(const QString &pendingId, const QString &apiKey)

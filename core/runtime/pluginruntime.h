@@ -56,9 +56,11 @@ public:
     RuntimeStatus status() const;
 
     // Runs a payload through the same path as a hub request (parse, callback, timeout,
-    // normalise, validate) without a hub: nothing is emitted or posted. `done` is called once,
-    // on this thread, unless the runtime is destroyed first. Returns the request id.
-    quint64 runLocal(const nlohmann::json &payload, LocalDone done);
+    // normalise, validate, the review gate) without a hub: nothing is emitted or posted. `done`
+    // is called once, on this thread, unless the runtime is destroyed first (in hold mode: once
+    // the held result is approved or discarded). `replayOf` marks a replay of that request in
+    // the log and the stages. Returns the request id.
+    quint64 runLocal(const nlohmann::json &payload, LocalDone done, quint64 replayOf = 0);
 
     // Stops a request that is queued or whose callback runs: the callback call is cancelled and
     // the request ends as failed with `reason` (a hub request gets the error response, a local
@@ -72,6 +74,8 @@ public:
     QList<PendingResult> pendingResults() const;
     Result<void> approve(const QString &pendingId);
     Result<void> approveEdited(const QString &pendingId, const nlohmann::json &editedResult);
+    // Answers the hub once with an error response ("discarded by the reviewer"; a workflow run
+    // is not annotated) or a local run's caller with that error.
     Result<void> discard(const QString &pendingId);
     // API keys are not written to disk: after a restart a held workflow result needs its key
     // again before it can be approved.

@@ -10,6 +10,7 @@
 #include "rest/restclient.h"
 #include "runtime/dispatchqueue.h"
 #include "runtime/pluginrequest.h"
+#include "runtime/run.h"
 #include "socketio/client.h"
 
 #include <QElapsedTimer>
@@ -56,6 +57,7 @@ struct DeliveryTarget
     QString taskId;
     QString orgId;
     QString runBy;
+    quint64 replayOf = 0;
 };
 
 struct ActiveRequest
@@ -96,7 +98,7 @@ public:
 
     // Requests
     void onEvent(const socketio::Event &event);
-    quint64 accept(const json &payload, bool local, LocalDone localDone);
+    quint64 accept(const json &payload, bool local, LocalDone localDone, quint64 replayOf = 0);
     void pump();
     void startRun(quint64 id);
     void onCallbackDone(quint64 id, quint64 callId, Result<json> result);
@@ -121,6 +123,8 @@ public:
     // Review gate
     void hold(ActiveRequest &active, json result, const std::vector<annotation::Problem> &problems);
     Result<void> approve(const QString &pendingId, std::optional<json> edited);
+    Result<void> discard(const QString &pendingId);
+    void pendingTouched();
 
     // Logging
     void log(logging::Level level, const QString &category, const QString &message,
@@ -138,7 +142,7 @@ public:
     void rememberApiKey(const QString &apiKey);
     void watchCallback();
     void stage(const DeliveryTarget &target, RequestStage stage, bool ok = true,
-               qint64 durationMs = -1, const QString &detail = {});
+               qint64 durationMs = -1, const QString &detail = {}, const json &request = {});
 
     // Status and shutdown
     void statusTouched();
@@ -166,6 +170,18 @@ public:
     DispatchQueue queue;
     PendingStore store;
     QHash<QString, QString> pendingApiKeys;
+    // Local runs held for review: whom their outcome goes to once approved or discarded.
+    struct HeldLocal
+    {
+        LocalDone done;
+        qint64 callbackMs = -1;
+    };
+    QHash<QString, HeldLocal> heldLocal;
+    // The sessions of recent callback calls, so an adapter's output line (which may arrive
+    // just after its call's result) is logged with its run.
+    std::deque<std::pair<quint64, QString>> recentCalls;
+    static constexpr std::size_t kMaxRecentCalls = 256;
+    QString sessionOfCall(quint64 callId) const;
     logging::Redactor redactor;
     QStringList rememberedApiKeys;
 

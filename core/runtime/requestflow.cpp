@@ -19,7 +19,8 @@ void PluginRuntime::Private::onEvent(const socketio::Event &event)
     accept(payload, false, {});
 }
 
-quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDone localDone)
+quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDone localDone,
+                                       quint64 replayOf)
 {
     const quint64 id = ++nextRequestId;
     ++status.received;
@@ -27,8 +28,9 @@ quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDon
     DeliveryTarget target;
     target.requestId = id;
     target.local = local;
+    target.replayOf = replayOf;
     if (!parsed) {
-        stage(target, RequestStage::Received);
+        stage(target, RequestStage::Received, true, -1, {}, payload);
         log(logging::Level::Error, QStringLiteral("runtime"), parsed.error().message, {}, nullptr,
             QStringLiteral("in"), QStringLiteral("plugin"));
         stage(target, RequestStage::Dropped, false, -1, parsed.error().message);
@@ -50,15 +52,19 @@ quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDon
     target.taskId = request.taskId;
     target.orgId = request.orgId;
     target.runBy = request.runBy;
-    stage(target, RequestStage::Received);
+    stage(target, RequestStage::Received, true, -1,
+          replayOf ? QStringLiteral("replay of request %1").arg(replayOf) : QString(), payload);
 
     if (wants(logging::Level::Info)) {
         const QString what = request.workflow
                                  ? QStringLiteral("workflow run for task %1").arg(request.taskId)
                                  : QStringLiteral("interactive run");
+        const QString origin = replayOf ? QStringLiteral("replay of request %1:").arg(replayOf)
+                               : local  ? QStringLiteral("local")
+                                        : QStringLiteral("plugin");
         log(logging::Level::Info, QStringLiteral("hub"),
             QStringLiteral("%1 %2: project %3, asset %4")
-                .arg(local ? QStringLiteral("local") : QStringLiteral("plugin"), what,
+                .arg(origin, what,
                      request.projectId.isEmpty() ? QStringLiteral("-") : request.projectId,
                      request.assetId.isEmpty() ? QStringLiteral("-") : request.assetId),
             request.session, nullptr, QStringLiteral("in"), QStringLiteral("plugin"));
@@ -152,6 +158,9 @@ void PluginRuntime::Private::startRun(quint64 id)
     }
     const quint64 callId = ++nextCallId;
     entry.callId = callId;
+    recentCalls.emplace_back(callId, entry.target.session);
+    if (recentCalls.size() > kMaxRecentCalls)
+        recentCalls.pop_front();
     entry.clock.restart();
     if (!entry.deadline) // local runs; queued runs have theirs since they arrived
         armDeadline(entry);
@@ -278,14 +287,13 @@ void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
         fail(id, QStringLiteral("the callback returned no result (null)"));
         return;
     }
-    auto answer = annotation::normalize(result);
-    if (!answer) {
-        fail(id, QStringLiteral("the callback returned an invalid result: %1")
-                     .arg(answer.error().message));
+    auto checked = checkResult(result, entry.request.categorySchema);
+    if (!checked.answer) {
+        fail(id, QStringLiteral("the callback returned an invalid result: %1").arg(checked.error));
         return;
     }
-    const auto problems = annotation::validate(
-        *answer, annotation::ValidationContext{entry.request.categorySchema, {}});
+    auto &answer = checked.answer;
+    const auto &problems = checked.problems;
     int logged = 0;
     for (const auto &problem : problems) {
         if (logged++ == kMaxProblemsLogged) {
@@ -319,6 +327,11 @@ void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
             return;
     }
 
+    // The review gate holds every run alike, local ones included.
+    if (options.review == ReviewPolicy::Hold) {
+        hold(entry, std::move(result), problems);
+        return;
+    }
     if (entry.target.local) {
         LocalRunResult outcome;
         outcome.requestId = id;
@@ -333,10 +346,6 @@ void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
         finish(id);
         if (done)
             done(std::move(outcome));
-        return;
-    }
-    if (options.review == ReviewPolicy::Hold) {
-        hold(entry, std::move(result), problems);
         return;
     }
     deliver(id, std::move(result), *answer);

@@ -17,7 +17,24 @@ json problemsToJson(const std::vector<annotation::Problem> &problems)
     return list;
 }
 
+// Who a held result answers: kept in the pending item so it survives a restart.
+DeliveryTarget targetOf(const PendingResult &item)
+{
+    DeliveryTarget target;
+    target.requestId = item.requestId;
+    target.session = item.session;
+    target.sessionValue = item.sessionValue;
+    target.workflow = item.workflow;
+    target.local = item.local;
+    target.taskId = item.taskId;
+    target.orgId = item.orgId;
+    target.runBy = item.runBy;
+    return target;
+}
+
 } // namespace
+
+static const QString kDiscardedMessage = QStringLiteral("discarded by the reviewer");
 
 // ---------------------------------------------------------------------------------------------
 // Review gate
@@ -35,6 +52,7 @@ void PluginRuntime::Private::hold(ActiveRequest &entry, json result,
     item.projectId = entry.request.projectId;
     item.orgId = entry.target.orgId;
     item.runBy = entry.target.runBy;
+    item.local = entry.target.local;
     // The payload went to the callback when the run started under the Auto policy.
     item.request = entry.request.payload.is_null()
                        ? json{{"session", entry.target.sessionValue},
@@ -48,6 +66,8 @@ void PluginRuntime::Private::hold(ActiveRequest &entry, json result,
     if (!entry.request.apiKey.isEmpty())
         pendingApiKeys.insert(item.id, entry.request.apiKey);
     const QString pendingId = item.id;
+    if (item.local)
+        heldLocal.insert(pendingId, HeldLocal{std::move(entry.localDone), entry.callbackMs});
     if (auto added = store.add(std::move(item)); !added) {
         status.lastError = added.error().message;
         log(logging::Level::Error, QStringLiteral("runtime"),
@@ -57,9 +77,15 @@ void PluginRuntime::Private::hold(ActiveRequest &entry, json result,
     log(logging::Level::Info, QStringLiteral("runtime"),
         QStringLiteral("result held for review (%1)").arg(pendingId), entry.target.session);
     stage(entry.target, RequestStage::Held, true, entry.clock.elapsed(), pendingId);
-    status.pending = int(store.items().size());
     finish(entry.target.requestId);
+    pendingTouched();
+}
+
+void PluginRuntime::Private::pendingTouched()
+{
+    status.pending = int(store.items().size());
     Q_EMIT q->pendingChanged();
+    statusTouched();
 }
 
 Result<void> PluginRuntime::Private::approve(const QString &pendingId, std::optional<json> edited)
@@ -69,13 +95,20 @@ Result<void> PluginRuntime::Private::approve(const QString &pendingId, std::opti
         return makeError(
             QStringLiteral("no pending result with id %1 (already delivered or discarded?)")
                 .arg(pendingId));
+    // An "edit" that is the callback's result as shown (normalised) delivers the result exactly
+    // as the callback returned it.
+    if (edited) {
+        const auto original = annotation::normalize(found->result);
+        if (original && original->toJson() == *edited)
+            edited.reset();
+    }
     const json result = edited ? *edited : found->result;
     auto answer = annotation::normalize(result);
     if (!answer)
         return makeError(
             QStringLiteral("the result is not a valid annotation: %1").arg(answer.error().message));
     const QString apiKey = pendingApiKeys.value(pendingId);
-    if (found->workflow && apiKey.isEmpty())
+    if (found->workflow && !found->local && apiKey.isEmpty())
         return makeError(
             QStringLiteral("the apiKey of this workflow request is not stored on disk; set it "
                            "with setPendingApiKey() before approving"));
@@ -86,17 +119,24 @@ Result<void> PluginRuntime::Private::approve(const QString &pendingId, std::opti
     PendingResult item = std::move(taken.value());
     if (edited)
         item.result = *edited;
-    status.pending = int(store.items().size());
-    Q_EMIT q->pendingChanged();
+    pendingTouched();
+    const DeliveryTarget target = targetOf(item);
 
-    DeliveryTarget target;
-    target.requestId = item.requestId;
-    target.session = item.session;
-    target.sessionValue = item.sessionValue;
-    target.workflow = item.workflow;
-    target.taskId = item.taskId;
-    target.orgId = item.orgId;
-    target.runBy = item.runBy;
+    if (item.local) {
+        // A local run's answer goes back to the console that started it.
+        const HeldLocal held = heldLocal.take(pendingId);
+        LocalRunResult outcome;
+        outcome.requestId = item.requestId;
+        outcome.result = item.result;
+        outcome.answer = *answer;
+        outcome.problems = checkResult(item.result, categorySchemaOf(item.request)).problems;
+        outcome.durationMs = held.callbackMs;
+        ++status.delivered;
+        stage(target, RequestStage::Delivered, true, -1, QStringLiteral("local (approved)"));
+        if (held.done)
+            held.done(std::move(outcome));
+        return {};
+    }
 
     auto putBack = [this](PendingResult item, const QString &error) {
         item.lastError = error;
@@ -106,8 +146,7 @@ Result<void> PluginRuntime::Private::approve(const QString &pendingId, std::opti
             item.session);
         if (auto restored = store.restore(std::move(item)); !restored)
             log(logging::Level::Error, QStringLiteral("runtime"), restored.error().message);
-        status.pending = int(store.items().size());
-        Q_EMIT q->pendingChanged();
+        pendingTouched();
     };
 
     if (!item.workflow) {
@@ -138,6 +177,40 @@ Result<void> PluginRuntime::Private::approve(const QString &pendingId, std::opti
                        QStringLiteral("annotate (approved)"));
                  statusTouched();
              });
+    return {};
+}
+
+// Nobody is left waiting: the hub gets one error response (a workflow run is not annotated, its
+// task keeps its labels), a local run's caller gets the reason.
+Result<void> PluginRuntime::Private::discard(const QString &pendingId)
+{
+    auto taken = store.take(pendingId);
+    if (!taken)
+        return taken.error();
+    const PendingResult item = std::move(taken.value());
+    pendingApiKeys.remove(pendingId);
+    const DeliveryTarget target = targetOf(item);
+    log(logging::Level::Info, QStringLiteral("runtime"),
+        QStringLiteral("held result %1 discarded").arg(pendingId), item.session);
+    ++status.failed;
+    if (item.local) {
+        const HeldLocal held = heldLocal.take(pendingId);
+        stage(target, RequestStage::Discarded, false, -1, kDiscardedMessage);
+        pendingTouched();
+        if (held.done) {
+            LocalRunResult outcome;
+            outcome.requestId = item.requestId;
+            outcome.error = kDiscardedMessage;
+            outcome.durationMs = held.callbackMs;
+            held.done(std::move(outcome));
+        }
+        return {};
+    }
+    pluginLog(target, callbacks::LogLevel::Error, kDiscardedMessage);
+    if (!item.workflow)
+        emitError(target, kDiscardedMessage);
+    stage(target, RequestStage::Discarded, false, -1, kDiscardedMessage);
+    pendingTouched();
     return {};
 }
 

@@ -23,6 +23,8 @@ QString stageName(RequestStage stage)
         return QStringLiteral("delivered");
     case RequestStage::Failed:
         return QStringLiteral("failed");
+    case RequestStage::Discarded:
+        return QStringLiteral("discarded");
     }
     return QStringLiteral("unknown");
 }

@@ -81,6 +81,7 @@ enum class RequestStage {
     Held,             // waiting in the review gate; detail = pending id
     Delivered,        // response emitted / annotate accepted / local result returned
     Failed,           // an error response was sent (interactive) or logged (workflow)
+    Discarded,        // the reviewer discarded the held result; the hub got an error response
 };
 
 struct RequestEvent
@@ -94,6 +95,9 @@ struct RequestEvent
     bool ok = true;
     qint64 durationMs = -1; // callback duration at CallbackFinished, total at Delivered/Failed
     QString detail;
+    quint64 replayOf = 0; // a local run that re-sends the request of this run
+    // At Received: the payload as received (apiKey included: keep it out of logs and files).
+    nlohmann::json request;
 };
 
 struct LocalRunResult
@@ -128,3 +132,4 @@ QString connectionStateName(ConnectionState state);
 Q_DECLARE_METATYPE(ango::runtime::RuntimeStatus)
 Q_DECLARE_METATYPE(ango::runtime::RequestEvent)
 Q_DECLARE_METATYPE(ango::runtime::RequestResult)
+Q_DECLARE_METATYPE(ango::runtime::LocalRunResult)

@@ -64,7 +64,10 @@ void WorkerPool::ensureStarted()
                     onCrashed(worker, what, id);
                 });
         connect(worker, &Worker::logRecorded, this, &WorkerPool::onLog);
-        connect(worker, &Worker::outputLine, this, &Callback::outputLine);
+        connect(worker, &Worker::outputLine, this,
+                [this, worker](const QString &line, bool isError) {
+                    Q_EMIT outputLine(line, isError, m_lastCall.value(worker));
+                });
     }
     for (Worker *worker : m_workers)
         worker->start();
@@ -102,6 +105,7 @@ void WorkerPool::dispatch()
         Queued next = std::move(m_queue.front());
         m_queue.pop_front();
         m_running[next.call.id] = Running{*idle, std::move(next.call.log), std::move(next.done)};
+        m_lastCall.insert(*idle, next.call.id);
         (*idle)->run(next.call.id, next.call.request);
     }
     updateState();

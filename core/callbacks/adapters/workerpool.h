@@ -75,6 +75,7 @@ private:
     std::deque<Queued> m_queue;
     std::unordered_map<quint64, Running> m_running;
     QSet<Worker *> m_reloadAfterCall;
+    QHash<Worker *, quint64> m_lastCall; // the newest call each worker ran
     State m_state = State::Restarting;
     QString m_detail;
     Error m_failure; // why the workers are stopped, when they are

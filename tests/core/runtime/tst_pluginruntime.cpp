@@ -67,6 +67,7 @@ private Q_SLOTS:
     void hubClosingTheNamespaceIsRejoined();
     void reviewGateHoldsApprovesEditsDiscards();
     void reviewGateSurvivesARestart();
+    void discardAnswersTheHubOnce();
     void secretsNeverReachLogsOrLogEvents();
     void runLocalNeedsNoHub();
     void stopDrainsRunningRequests();
@@ -525,7 +526,47 @@ void tst_PluginRuntime::reviewGateHoldsApprovesEditsDiscards()
     m_runtime->setReviewPolicy(runtime::ReviewPolicy::Auto);
     m_hub->sendPlugin(payload("auto-again"));
     QTRY_COMPARE_WITH_TIMEOUT(responsesFor("auto-again"), 1, 5000);
-    QCOMPARE(responsesFor("h-3"), 0);
+    QCOMPARE(responsesFor("h-3"), 1); // the discard's error answer, once
+}
+
+// The hub is never left waiting for a discarded result: an interactive run gets one error
+// response that says so; a workflow run is not annotated (its task keeps its labels) and its
+// plugin logger says why.
+void tst_PluginRuntime::discardAnswersTheHubOnce()
+{
+    auto options = defaultOptions();
+    options.review = runtime::ReviewPolicy::Hold;
+    startRuntime(options);
+    m_hub->sendPlugin(payload("d-1"));
+    m_hub->sendPlugin(payload("d-wf", {{"workflow", true}, {"taskId", "task-d"}}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->pendingResults().size(), 2, 5000);
+    QCOMPARE(m_hub->count("response"), 0);
+    QStringList ids;
+    for (const auto &item : m_runtime->pendingResults())
+        ids << item.id;
+    for (const QString &id : ids)
+        QVERIFY(m_runtime->discard(id));
+    QVERIFY(m_runtime->pendingResults().isEmpty());
+    for (const QString &id : ids)
+        QVERIFY(!m_runtime->discard(id));
+    QTRY_COMPARE_WITH_TIMEOUT(responsesFor("d-1"), 1, 5000);
+    const json answer = responseFor("d-1");
+    JSON_COMPARE(answer["error"], json(true));
+    JSON_COMPARE(answer["message"], json("discarded by the reviewer"));
+    QTRY_VERIFY(!m_hub->forSession("log", "d-wf").isEmpty());
+    JSON_COMPARE(m_hub->forSession("log", "d-wf").constLast()["payload"]["msg"],
+                 json("discarded by the reviewer"));
+
+    // Answered once: a second discard fails, and nothing more reaches the hub or the API.
+    m_hub->sendPlugin(payload("marker"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_runtime->pendingResults().size(), 1, 5000);
+    QCOMPARE(responsesFor("d-1"), 1);
+    QCOMPARE(responsesFor("d-wf"), 0);
+    QCOMPARE(m_api->requestCount(), 0);
+    bool typed = false;
+    for (const auto &event : m_events)
+        typed |= event.session == u"d-1" && event.stage == runtime::RequestStage::Discarded;
+    QVERIFY(typed);
 }
 
 void tst_PluginRuntime::reviewGateSurvivesARestart()
