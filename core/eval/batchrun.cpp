@@ -222,7 +222,7 @@ BatchProgress BatchRun::progress() const
             break;
         }
     }
-    const double seconds = double(m_clock.isValid() ? m_clock.elapsed() : 0) / 1000.0;
+    const double seconds = m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
     const qsizetype computed = p.done - p.cached;
     if (seconds > 0 && computed > 0) {
         p.ratePerSecond = double(computed) / seconds;
