@@ -3,7 +3,9 @@
 #include "annotation/annotation.h"
 #include "console/consolecontroller.h"
 #include "console/setupprofile.h"
+#include "logging/logentry.h"
 #include "panels/callback/callbackpanel.h"
+#include "panels/common/elidedlabel.h"
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
 #include "panels/connection/connectionprofile.h"
@@ -40,11 +42,17 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace ango::app {
 
 namespace {
 
 using json = nlohmann::json;
+
+// Bumped whenever the dock arrangement changes, so that a saved layout of an older build is not
+// restored into this one.
+constexpr int kLayoutVersion = 2;
 
 QString pendingStorePath()
 {
@@ -69,10 +77,12 @@ MainWindow::MainWindow(QWidget *parent, SecretStorage secretStorage)
     buildMenus();
     wireController();
 
-    m_defaultState = saveState();
+    m_defaultState = saveState(kLayoutVersion);
     resize(1440, 900);
     restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(m_settings.value(QStringLiteral("window/state")).toByteArray());
+    // A layout saved by another build (another version) is ignored: the default one is used.
+    m_layoutRestored = restoreState(m_settings.value(QStringLiteral("window/state")).toByteArray(),
+                                    kLayoutVersion);
 
     if (auto made = m_controller->useCallback(m_callback->spec(), m_callback->options()); !made)
         m_callback->setError(made.error().message);
@@ -108,30 +118,81 @@ void MainWindow::buildPanels()
     m_config = new ConfigEditor(this);
     m_config->setConfigJson(m_settings.value(QStringLiteral("config/text")).toString());
     m_log = new LogPanel(this);
+    // The Run panel's last outcome was about the previous callback.
+    connect(m_callback, &CallbackPanel::applyRequested, m_run, &RunPanel::clearOutcome);
+    // An image the preview cannot show is named in the log too, not only on stderr.
+    connect(m_preview, &PreviewPanel::imageLoadFailed, m_log, [this](const QString &reason) {
+        logging::LogEntry entry;
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.level = logging::Level::Error;
+        entry.category = QStringLiteral("preview");
+        entry.kind = QStringLiteral("image");
+        entry.message = tr("Image not shown: %1").arg(reason);
+        m_log->append(entry);
+    });
 
+    // The preview is the centre. Everything a run needs sits in one column on the left: the Run
+    // panel on top, its inputs (callback, mapping, config) and the connections as tabs below, so
+    // no pane stands empty. The log runs under the preview only, so the left column keeps the
+    // full height.
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    m_runDock = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
+    m_inputsDock = addPanel(m_callback, tr("Callback"), QStringLiteral("callbackDock"),
+                            Qt::LeftDockWidgetArea);
+    QDockWidget *mapping = addPanel(m_mapping, tr("Class mapping"), QStringLiteral("mappingDock"),
+                                    Qt::LeftDockWidgetArea);
+    QDockWidget *config = addPanel(m_config, tr("configJSON"), QStringLiteral("configDock"),
+                                   Qt::LeftDockWidgetArea);
     QDockWidget *connection = addPanel(m_connection, tr("Connection"),
                                        QStringLiteral("connectionDock"), Qt::LeftDockWidgetArea);
-    QDockWidget *callback = addPanel(m_callback, tr("Callback"), QStringLiteral("callbackDock"),
-                                     Qt::LeftDockWidgetArea);
-    QDockWidget *run
-        = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
-    // The local hub is the offline counterpart of the connection: the same place, another tab.
+    // The local hub is the offline counterpart of the connection: the next tab.
     m_localHub = new LocalHubPanel(this);
     QDockWidget *localHub = addPanel(m_localHub, tr("Local hub"), QStringLiteral("localHubDock"),
                                      Qt::LeftDockWidgetArea);
-    tabifyDockWidget(connection, callback);
-    tabifyDockWidget(connection, localHub);
-    connection->raise();
-    Q_UNUSED(run)
-    QDockWidget *mapping = addPanel(m_mapping, tr("Class mapping"), QStringLiteral("mappingDock"),
-                                    Qt::RightDockWidgetArea);
-    QDockWidget *config = addPanel(m_config, tr("configJSON"), QStringLiteral("configDock"),
-                                   Qt::RightDockWidgetArea);
-    splitDockWidget(mapping, config, Qt::Vertical);
-    addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    for (QDockWidget *tab : {mapping, config, connection, localHub})
+        tabifyDockWidget(m_inputsDock, tab);
+    m_inputsDock->raise();
+    m_logDock
+        = addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
 
-    m_statusLabel = new QLabel(this);
+    // Runtime counters; long state names elide instead of widening the window.
+    auto *status = new ElidedLabel(this, 1);
+    status->setPreferredChars(64);
+    status->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel = status;
     statusBar()->addPermanentWidget(m_statusLabel);
+}
+
+// The default share of the window: the left column and the log as small as their work allows,
+// the rest to the preview (at least half of the window at 1280x800 and at 1920x1080).
+void MainWindow::applyDefaultSizes()
+{
+    const QSize window = size();
+    const int side = std::clamp(window.width() * 24 / 100, 300, 440);
+    const int log = std::clamp(window.height() * 42 / 100 - 160, 150, 300);
+    resizeDocks({m_runDock}, {side}, Qt::Horizontal);
+    resizeDocks({m_logDock}, {log}, Qt::Vertical);
+    const int runHeight = m_run->sizeHint().height() + 24;
+    resizeDocks({m_runDock, m_inputsDock}, {runHeight, window.height() - runHeight}, Qt::Vertical);
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultState, kLayoutVersion);
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        dock->setFloating(false);
+    applyDefaultSizes();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_sized)
+        return;
+    m_sized = true;
+    if (!m_layoutRestored)
+        applyDefaultSizes();
 }
 
 void MainWindow::buildMenus()
@@ -196,7 +257,8 @@ void MainWindow::buildMenus()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
-    view->addAction(tr("Reset layout"), this, [this] { restoreState(m_defaultState); });
+    QAction *reset = view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
+    reset->setObjectName(QStringLiteral("resetLayoutAction"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
@@ -700,7 +762,7 @@ void MainWindow::prepareSandbox(bool force)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    m_settings.setValue(QStringLiteral("window/state"), saveState());
+    m_settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
     QMainWindow::closeEvent(event);
 }
 

@@ -53,6 +53,7 @@ public:
     ConfigEditor *configEditor() const { return m_config; }
     LogPanel *logPanel() const { return m_log; }
     ReviewPanel *reviewPanel() const { return m_review; }
+    QWidget *centre() const { return m_centre; }
     LocalHubPanel *localHubPanel() const { return m_localHub; }
 
     // Sets up the offline sandbox (sample image, mapping, sample model) when nothing is
@@ -73,10 +74,13 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void buildPanels();
     void buildMenus();
+    void applyDefaultSizes();
+    void resetLayout();
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &name,
                           Qt::DockWidgetArea area);
     void wireController();
@@ -120,6 +124,11 @@ private:
     QLabel *m_statusLabel = nullptr;
     QActionGroup *m_reviewPolicy = nullptr;
     QByteArray m_defaultState;
+    QDockWidget *m_runDock = nullptr;
+    QDockWidget *m_inputsDock = nullptr; // callback, mapping, config, connection, local hub
+    QDockWidget *m_logDock = nullptr;
+    bool m_layoutRestored = false;
+    bool m_sized = false;
     QString m_runImagePath;    // the image of the run on screen
     quint64 m_assetTicket = 0; // a later asset fetch wins over an earlier one
     quint64 m_lookUps = 0;     // asset look-ups started so far

@@ -1,5 +1,7 @@
 #include "callbackpanel.h"
 
+#include "panels/common/elidedlabel.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -99,6 +101,7 @@ void CallbackPanel::buildUi()
         tr("A virtualenv's python, or a command such as 'conda run -n x python'"));
     m_reload = new QCheckBox(tr("Reload when the script changes"), pythonPage);
     auto *pythonForm = new QFormLayout(pythonPage);
+    pythonForm->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     pythonForm->addRow(tr("Script"), scriptRow);
     pythonForm->addRow(tr("Function"), m_function);
     pythonForm->addRow(tr("Interpreter"), m_interpreter);
@@ -109,6 +112,7 @@ void CallbackPanel::buildUi()
     m_command = new QLineEdit(execPage);
     m_command->setPlaceholderText(tr("one JSON request per line in, one JSON result per line out"));
     auto *execForm = new QFormLayout(execPage);
+    execForm->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     execForm->addRow(tr("Command"), m_command);
     m_pages->addWidget(execPage);
 
@@ -116,6 +120,7 @@ void CallbackPanel::buildUi()
     m_url = new QLineEdit(httpPage);
     m_url->setPlaceholderText(QStringLiteral("http://127.0.0.1:9000/predict"));
     auto *httpForm = new QFormLayout(httpPage);
+    httpForm->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     httpForm->addRow(tr("URL"), m_url);
     m_pages->addWidget(httpPage);
 
@@ -125,6 +130,7 @@ void CallbackPanel::buildUi()
     apply->setObjectName(QStringLiteral("applyCallbackButton"));
     connect(apply, &QPushButton::clicked, this, [this] {
         save();
+        m_error->clear(); // the error of the previous callback is no longer true
         Q_EMIT applyRequested(spec(), options());
     });
     m_restart = new QPushButton(tr("Restart"), this);
@@ -133,11 +139,10 @@ void CallbackPanel::buildUi()
         if (m_callback)
             m_callback->restart();
     });
-    m_state = new QLabel(this);
+    m_state = new ElidedLabel(this, 1);
     m_state->setObjectName(QStringLiteral("callbackStateLabel"));
-    m_error = new QLabel(this);
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error = new ElidedLabel(this, 6);
+    m_error->setObjectName(QStringLiteral("callbackErrorLabel"));
     m_error->setStyleSheet(QStringLiteral("color: #d9534f;"));
 
     auto *buttons = new QHBoxLayout;
@@ -218,8 +223,8 @@ void CallbackPanel::showState(callbacks::Callback::State state, const QString &d
     m_state->setText(QStringLiteral("%1 — %2").arg(stateText(state), name));
     if (state == callbacks::Callback::State::Crashed || state == callbacks::Callback::State::Failed)
         m_error->setText(detail);
-    else if (!detail.isEmpty())
-        m_state->setToolTip(detail);
+    else
+        m_state->setToolTip(detail); // empty clears an older state's detail
 }
 
 void CallbackPanel::selectSample()

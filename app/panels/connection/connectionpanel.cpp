@@ -2,6 +2,8 @@
 
 #include "settings/secretstore.h"
 
+#include "panels/common/elidedlabel.h"
+
 #include <QAction>
 #include <QComboBox>
 #include <QFormLayout>
@@ -100,15 +102,13 @@ void ConnectionPanel::buildUi()
     for (QLineEdit *edit : {m_pluginId, m_secret, m_hubUrl})
         connect(edit, &QLineEdit::textChanged, this, &ConnectionPanel::updateConnectEnabled);
 
-    m_state = new QLabel(this);
+    m_state = new ElidedLabel(this, 1);
     m_state->setObjectName(QStringLiteral("connectionStateLabel"));
     m_heartbeat = new QLabel(this);
-    m_error = new QLabel(this);
+    m_error = new ElidedLabel(this, 3);
     m_error->setObjectName(QStringLiteral("connectionErrorLabel"));
-    m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #d9534f;"));
-    m_notice = new QLabel(this);
-    m_notice->setWordWrap(true);
+    m_notice = new ElidedLabel(this, 3);
     m_notice->hide();
 
     auto *profileRow = new QHBoxLayout;
@@ -116,6 +116,7 @@ void ConnectionPanel::buildUi()
     profileRow->addWidget(newProfile);
     profileRow->addWidget(deleteProfile);
     auto *form = new QFormLayout;
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     form->addRow(tr("Profile"), profileRow);
     form->addRow(tr("Plugin ID"), m_pluginId);
     form->addRow(tr("Secret"), m_secret);

@@ -4,8 +4,12 @@
 #include "hub/localhub.h"
 #include "hub/socketsession.h"
 
+#include "panels/common/elidedlabel.h"
+
+#include <QAction>
 #include <QClipboard>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -15,8 +19,12 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace ango::app {
 
@@ -86,9 +94,9 @@ void LocalHubPanel::buildUi()
         else
             start();
     });
-    m_address = new QLabel(tr("stopped"), this);
+    m_address = new ElidedLabel(this, 1);
+    m_address->setText(tr("stopped"));
     m_address->setObjectName(QStringLiteral("localHubAddressLabel"));
-    m_address->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *listenRow = new QHBoxLayout;
     listenRow->addWidget(new QLabel(QStringLiteral("127.0.0.1 :"), this));
     listenRow->addWidget(m_port);
@@ -102,12 +110,30 @@ void LocalHubPanel::buildUi()
     m_secret->setObjectName(QStringLiteral("localHubSecretEdit"));
     m_secret->setEchoMode(QLineEdit::Password);
     m_secret->setPlaceholderText(tr("the secret the script has in ANGO_PLUGIN_SECRET"));
+    // A generated secret must reach the user's shell: it can be shown and copied.
+    QAction *reveal = m_secret->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView),
+                                          QLineEdit::TrailingPosition);
+    reveal->setObjectName(QStringLiteral("localHubRevealSecretAction"));
+    reveal->setCheckable(true);
+    reveal->setToolTip(tr("Show the secret"));
+    connect(reveal, &QAction::toggled, this, [this](bool on) {
+        m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+    });
+    auto *copySecret = new QPushButton(tr("Copy"), this);
+    copySecret->setObjectName(QStringLiteral("localHubCopySecretButton"));
+    copySecret->setToolTip(tr("Copy the secret, to set ANGO_PLUGIN_SECRET in the script's shell"));
+    connect(copySecret, &QPushButton::clicked, this, [this, copySecret] {
+        QGuiApplication::clipboard()->setText(m_secret->text());
+        copySecret->setText(tr("Copied ✓"));
+        QTimer::singleShot(2000, copySecret, [copySecret] { copySecret->setText(tr("Copy")); });
+    });
     m_generateSecret = new QPushButton(tr("Generate"), this);
     connect(m_generateSecret, &QPushButton::clicked, this,
             [this] { setSecret(hub::randomId(24)); });
     auto *secretRow = new QHBoxLayout;
     secretRow->addWidget(m_secret, 1);
     secretRow->addWidget(m_generateSecret);
+    secretRow->addWidget(copySecret);
     connect(m_pluginId, &QLineEdit::textChanged, this, [this] {
         applyAcceptedPlugin();
         updateCommand();
@@ -127,8 +153,12 @@ void LocalHubPanel::buildUi()
            "itself is never shown here."));
     m_copy = new QPushButton(tr("Copy"), this);
     m_copy->setObjectName(QStringLiteral("localHubCopyButton"));
-    connect(m_copy, &QPushButton::clicked, this,
-            [this] { QGuiApplication::clipboard()->setText(m_command->text()); });
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_command->text());
+        // Copying gives no other sign of having worked.
+        m_copy->setText(tr("Copied ✓"));
+        QTimer::singleShot(2000, m_copy, [copy = m_copy] { copy->setText(tr("Copy")); });
+    });
     auto *commandRow = new QHBoxLayout;
     commandRow->addWidget(m_command, 1);
     commandRow->addWidget(m_copy);
@@ -143,6 +173,8 @@ void LocalHubPanel::buildUi()
     connect(m_plugins->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &LocalHubPanel::updateState);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LocalHubPanel::updateState);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &LocalHubPanel::updateState);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &LocalHubPanel::updateState);
     connect(m_model, &QAbstractItemModel::modelReset, this, &LocalHubPanel::updateState);
 
     m_asset = new QLineEdit(this);
@@ -178,9 +210,9 @@ void LocalHubPanel::buildUi()
     connect(m_abandon, &QPushButton::clicked, this, [this] {
         if (m_hub && !m_session.isEmpty())
             m_hub->abandonRun(m_session);
-        showOutcome(tr("Run %1 abandoned").arg(m_session), false);
-        m_session.clear();
+        const QString abandoned = std::exchange(m_session, QString());
         updateState();
+        showOutcome(tr("Run %1 abandoned").arg(abandoned), false);
     });
     auto *runRow = new QHBoxLayout;
     runRow->addWidget(m_interactive);
@@ -189,18 +221,18 @@ void LocalHubPanel::buildUi()
     runRow->addWidget(m_run);
     runRow->addWidget(m_abandon);
 
-    m_outcome = new QLabel(this);
+    m_outcome = new ElidedLabel(this, 3);
     m_outcome->setObjectName(QStringLiteral("localHubOutcomeLabel"));
-    m_outcome->setWordWrap(true);
-    m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *form = new QFormLayout;
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     form->addRow(tr("Listen"), listenRow);
     form->addRow(tr("Plugin id"), m_pluginId);
     form->addRow(tr("Secret"), secretRow);
     form->addRow(tr("Script"), m_script);
     form->addRow(tr("Start it with"), commandRow);
     auto *runForm = new QFormLayout;
+    runForm->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     runForm->addRow(tr("Asset"), assetRow);
     runForm->addRow(QString(), runRow);
 
@@ -295,13 +327,12 @@ bool LocalHubPanel::start()
     const auto listening
         = m_hub->start(QHostAddress(QHostAddress::LocalHost), quint16(m_port->value()));
     if (!listening) {
+        updateState();
         showOutcome(listening.error().message, false);
         logPanelError(QStringLiteral("listen"), listening.error().message);
-        updateState();
         return false;
     }
     m_address->setText(m_hub->url().toString());
-    showOutcome(tr("Listening: start the plugin script with the line above."), true);
     updateCommand();
     updateState();
     Q_EMIT started(m_hub->url());
@@ -345,10 +376,7 @@ bool LocalHubPanel::sendRun()
         return false;
     }
     m_session = *session;
-    showOutcome(tr("%1 run %2 sent to %3, waiting for its answer…")
-                    .arg(request.workflow ? tr("Workflow") : tr("Interactive"), m_session, target),
-                true);
-    updateState();
+    updateState(); // says the run is on its way
     Q_EMIT runStarted(m_session, image, m_categorySchema);
     return true;
 }
@@ -387,27 +415,96 @@ void LocalHubPanel::updateState()
     m_port->setEnabled(!listening);
     m_startStop->setText(listening ? tr("Stop") : tr("Start"));
     m_copy->setEnabled(listening);
-    m_run->setEnabled(listening && m_session.isEmpty() && !runTarget().isEmpty()
-                      && !m_asset->text().trimmed().isEmpty());
+    m_run->setEnabled(runReady());
+    m_run->setToolTip(runReady() ? tr("Send a run with this image to the plugin") : stateHint());
     m_abandon->setEnabled(!m_session.isEmpty());
+    // A message about another state (an old result, a hint from before the plugin connected)
+    // would contradict the present one.
+    const QString key = QStringList{QString::number(listening),
+                                    QString::number(m_model->rowCount()),
+                                    QString::number(targetConnected()),
+                                    m_session,
+                                    runTarget(),
+                                    m_asset->text().trimmed()}
+                            .join(QChar(0x1f));
+    if (key != m_stateKey) {
+        m_stateKey = key;
+        m_event.clear();
+    }
+    refreshMessage();
+}
+
+bool LocalHubPanel::runReady() const
+{
+    const QString image = m_asset->text().trimmed();
+    return m_hub && m_hub->isListening() && m_session.isEmpty() && targetConnected()
+           && !image.isEmpty() && QFileInfo::exists(image);
+}
+
+bool LocalHubPanel::targetConnected() const
+{
+    // What the hub itself checks before it sends a run.
+    const QString target = runTarget();
+    return m_hub && !target.isEmpty() && m_hub->isLive(target);
+}
+
+QString LocalHubPanel::targetRefusal() const
+{
+    const QString target = runTarget();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const hub::ConnectedPlugin plugin = m_model->pluginAt(row);
+        if (plugin.pluginId == target && plugin.state == hub::PluginState::Refused)
+            return plugin.refusal;
+    }
+    return {};
+}
+
+QString LocalHubPanel::stateHint() const
+{
+    if (!m_hub || !m_hub->isListening())
+        return tr("Start the local hub, then start the plugin script with the line it shows.");
+    if (!m_session.isEmpty())
+        return tr("Run %1 sent to %2, waiting for its answer…").arg(m_session, runTarget());
+    if (m_model->rowCount() == 0)
+        return tr("Listening: start the plugin script with the line above.");
+    if (runTarget().isEmpty())
+        return tr("Select a connected plugin or enter its plugin id.");
+    if (const QString refusal = targetRefusal(); !refusal.isEmpty() && !targetConnected())
+        return tr("Refused %1: %2").arg(runTarget(), refusal);
+    if (!targetConnected())
+        return tr("Plugin %1 is not connected: start it with the line above.").arg(runTarget());
+    const QString image = m_asset->text().trimmed();
+    if (image.isEmpty())
+        return tr("Choose an image to run on.");
+    if (!QFileInfo::exists(image))
+        return tr("The image %1 does not exist.").arg(image);
+    return tr("%n plugin(s) connected: press Run to send the image.", nullptr, m_model->rowCount());
+}
+
+void LocalHubPanel::refreshMessage()
+{
+    const bool event = !m_event.isEmpty();
+    m_outcome->setText(event ? m_event : stateHint());
+    m_outcome->setStyleSheet(event && !m_eventOk ? QStringLiteral("color: #cf222e;") : QString());
 }
 
 void LocalHubPanel::onRunFinished(const hub::RunOutcome &outcome)
 {
     if (outcome.session == m_session) {
+        m_session.clear();
+        updateState();
         showOutcome(outcome.ok ? tr("Run %1: %2").arg(outcome.session, describeResult(outcome))
                                : tr("Run %1 failed: %2").arg(outcome.session, outcome.error),
                     outcome.ok);
-        m_session.clear();
-        updateState();
     }
     Q_EMIT runFinished(outcome);
 }
 
 void LocalHubPanel::showOutcome(const QString &text, bool ok)
 {
-    m_outcome->setText(text);
-    m_outcome->setStyleSheet(ok ? QString() : QStringLiteral("color: #cf222e;"));
+    m_event = text;
+    m_eventOk = ok;
+    refreshMessage();
 }
 
 void LocalHubPanel::logPanelError(const QString &kind, const QString &message)

@@ -83,7 +83,14 @@ private:
     void updateCommand();
     void updateState();
     void onRunFinished(const hub::RunOutcome &outcome);
+    // The message line: the last event (an outcome, an error) while the state it happened in
+    // lasts, else what the present state asks of the user.
     void showOutcome(const QString &text, bool ok);
+    QString stateHint() const;
+    bool runReady() const;
+    bool targetConnected() const;  // the run target is live (a valid heartbeat)
+    QString targetRefusal() const; // why the hub refused the run target, if it did
+    void refreshMessage();
     void logPanelError(const QString &kind, const QString &message);
 
     QPointer<hub::LocalHub> m_hub;
@@ -92,6 +99,9 @@ private:
     std::optional<QString> m_configJson;
     QString m_acceptedId; // the id registered with the hub, to replace it when the field changes
     QString m_session;    // the panel's run in flight
+    QString m_event;      // the last outcome or error, cleared when the state changes
+    bool m_eventOk = true;
+    QString m_stateKey; // what the state was when m_event was shown
 
     QSpinBox *m_port = nullptr;
     QPushButton *m_startStop = nullptr;

@@ -177,7 +177,8 @@ LogPanel::LogPanel(QWidget *parent)
 
     m_tabs->addTab(m_detail, tr("Detail"));
     m_tabs->addTab(timelinePage, tr("Timeline"));
-    auto *splitter = new QSplitter(Qt::Vertical, this);
+    // Side by side: the log sits in a wide, low dock, where rows need the height.
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_view);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);

@@ -4,6 +4,8 @@
 #include "mappingstore.h"
 #include "targetdelegate.h"
 
+#include "panels/common/elidedlabel.h"
+
 #include <QAction>
 #include <QFile>
 #include <QFileDialog>
@@ -30,7 +32,7 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     , m_view(new QTableView(this))
     , m_projectEdit(new QLineEdit(this))
     , m_summary(new QLabel(this))
-    , m_message(new QLabel(this))
+    , m_message(new ElidedLabel(this, 3))
     , m_addAction(new QAction(tr("Add class"), this))
     , m_removeAction(new QAction(tr("Remove"), this))
     , m_importAction(new QAction(tr("Import…"), this))
@@ -51,7 +53,6 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     m_projectEdit->setToolTip(tr("Mappings are saved per project"));
     m_summary->setObjectName(QStringLiteral("mappingSummary"));
     m_message->setObjectName(QStringLiteral("mappingMessage"));
-    m_message->setWordWrap(true);
     m_message->hide();
 
     m_addAction->setObjectName(QStringLiteral("mappingAdd"));

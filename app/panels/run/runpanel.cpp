@@ -1,5 +1,7 @@
 #include "runpanel.h"
 
+#include "panels/common/elidedlabel.h"
+
 #include <QButtonGroup>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -83,9 +85,8 @@ void RunPanel::buildUi()
     m_busyBar->setTextVisible(false);
     m_busyBar->hide();
     m_elapsed = new QLabel(this);
-    m_outcome = new QLabel(this);
+    m_outcome = new ElidedLabel(this, 4);
     m_outcome->setObjectName(QStringLiteral("runOutcomeLabel"));
-    m_outcome->setWordWrap(true);
 
     connect(m_run, &QPushButton::clicked, this, [this] {
         m_settings.setValue(QStringLiteral("run/file"), m_file->text());
@@ -95,11 +96,19 @@ void RunPanel::buildUi()
         Q_EMIT runRequested(source());
     });
     connect(m_cancel, &QPushButton::clicked, this, &RunPanel::cancelRequested);
+    // An outcome describes the run on the inputs it had; other inputs make it stale.
+    auto inputsChanged = [this] {
+        if (!m_busy)
+            m_outcomeText.clear();
+        updateRunEnabled();
+    };
     for (QLineEdit *edit : {m_file, m_project, m_asset, m_apiKey})
-        connect(edit, &QLineEdit::textChanged, this, &RunPanel::updateRunEnabled);
-    connect(m_localKind, &QRadioButton::toggled, this, &RunPanel::updateRunEnabled);
+        connect(edit, &QLineEdit::textChanged, this, inputsChanged);
+    connect(m_localKind, &QRadioButton::toggled, this, inputsChanged);
+    connect(m_byExternalId, &QRadioButton::toggled, this, inputsChanged);
 
     auto *form = new QFormLayout;
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     form->addRow(m_localKind, fileRow);
     form->addRow(m_assetKind, m_project);
     form->addRow(QString(), m_asset);
@@ -158,15 +167,39 @@ void RunPanel::setRunBlocked(const QString &reason)
     updateRunEnabled();
 }
 
+QString RunPanel::blockedReason() const
+{
+    if (m_busy)
+        return tr("A run is in progress");
+    if (!m_blockedReason.isEmpty())
+        return m_blockedReason;
+    return sourceProblem();
+}
+
 void RunPanel::updateRunEnabled()
 {
-    QString reason = m_busy ? tr("A run is in progress") : m_blockedReason;
-    if (reason.isEmpty())
-        reason = sourceProblem();
+    const QString reason = blockedReason();
     m_run->setEnabled(reason.isEmpty());
     m_run->setToolTip(reason.isEmpty() ? tr("Run the callback on this asset (Ctrl+R)") : reason);
-    if (!m_busy)
-        m_outcome->setText(reason.isEmpty() ? m_outcome->text() : reason);
+    refreshMessage();
+}
+
+QString RunPanel::message() const
+{
+    if (m_busy)
+        return m_outcomeText.isEmpty() ? tr("Running…") : m_outcomeText;
+    if (const QString reason = blockedReason(); !reason.isEmpty())
+        return reason;
+    return m_outcomeText.isEmpty() ? tr("Ready: press Run (Ctrl+R)") : m_outcomeText;
+}
+
+void RunPanel::refreshMessage()
+{
+    m_outcome->setText(message());
+    // Red for a failed run only; why Run is disabled is a hint, not an error.
+    const bool failed
+        = !m_outcomeText.isEmpty() && !m_outcomeOk && m_outcome->text() == m_outcomeText;
+    m_outcome->setStyleSheet(failed ? QStringLiteral("color: #d9534f;") : QString());
 }
 
 void RunPanel::setBusy(bool busy)
@@ -177,8 +210,7 @@ void RunPanel::setBusy(bool busy)
     if (busy) {
         m_clock.start();
         m_tick.start();
-        m_outcome->setText(tr("Running…"));
-        m_outcome->setStyleSheet(QString());
+        m_outcomeText.clear();
     } else {
         m_tick.stop();
     }
@@ -188,8 +220,17 @@ void RunPanel::setBusy(bool busy)
 
 void RunPanel::setOutcome(const QString &text, bool ok)
 {
-    m_outcome->setText(text);
-    m_outcome->setStyleSheet(ok ? QString() : QStringLiteral("color: #d9534f;"));
+    m_outcomeText = text;
+    m_outcomeOk = ok;
+    refreshMessage();
+}
+
+void RunPanel::clearOutcome()
+{
+    if (m_busy)
+        return;
+    m_outcomeText.clear();
+    refreshMessage();
 }
 
 void RunPanel::tick()

@@ -43,7 +43,11 @@ public:
     void setRunBlocked(const QString &reason);
     void setBusy(bool busy);
     bool isBusy() const { return m_busy; }
+    // The last run's outcome; it stays until the inputs change or another run starts.
     void setOutcome(const QString &text, bool ok);
+    void clearOutcome();
+    // What the panel says now: why Run is disabled, the run going on, or the last outcome.
+    QString message() const;
 
 Q_SIGNALS:
     void runRequested(const ango::app::RunSource &source);
@@ -54,6 +58,8 @@ private:
     void updateRunEnabled();
     void tick();
     QString sourceProblem() const;
+    QString blockedReason() const;
+    void refreshMessage();
 
     QSettings &m_settings;
     QRadioButton *m_localKind = nullptr;
@@ -71,6 +77,8 @@ private:
     QTimer m_tick;
     QElapsedTimer m_clock;
     QString m_blockedReason;
+    QString m_outcomeText;
+    bool m_outcomeOk = true;
     bool m_busy = false;
 };
 

@@ -7,6 +7,7 @@
 #include "testpaths.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QLabel>
@@ -162,7 +163,9 @@ private Q_SLOTS:
         QCOMPARE(url.host(), QStringLiteral("127.0.0.1"));
         QVERIFY(url.port() > 0);
         QVERIFY(!child<QSpinBox>(*panel, "localHubPortSpin")->isEnabled());
-        QVERIFY(run->isEnabled()); // plugin id and image are set
+        // Plugin id and image are set, but no plugin is connected: the hub would refuse a run.
+        QVERIFY(!run->isEnabled());
+        QVERIFY(run->toolTip().contains(QStringLiteral("line above")));
 
         panel->setScriptPath(QStringLiteral("/home/me/my plugin.py"));
         const QString command = panel->startCommand();
@@ -197,6 +200,59 @@ private Q_SLOTS:
                     .contains(QStringLiteral("cannot listen")));
         QCOMPARE(logged.size(), 1);
         QCOMPARE(logged.at(0).at(0).value<logging::LogEntry>().level, logging::Level::Error);
+    }
+
+    // The message line says what the present state asks for: no hint from before the plugin
+    // connected, no "choose an image" while one is set.
+    void messagesFollowTheState()
+    {
+        auto panel = makePanel();
+        auto *message = child<QLabel>(*panel, "localHubOutcomeLabel");
+        auto *run = child<QPushButton>(*panel, "localHubRunButton");
+        QVERIFY(message->text().contains(QStringLiteral("Start the local hub")));
+        QVERIFY(panel->start());
+        QVERIFY(message->text().contains(QStringLiteral("line above")));
+        QVERIFY(!run->isEnabled());
+
+        auto plugin = startPlugin(*panel, QStringLiteral("python"));
+        QTRY_VERIFY2_WITH_TIMEOUT(!message->text().contains(QStringLiteral("line above")),
+                                  qPrintable(plugin->diagnostics()), 15000);
+        QVERIFY2(message->text().contains(QStringLiteral("connected")),
+                 qPrintable(message->text()));
+        QVERIFY(run->isEnabled());
+
+        panel->setAssetPath(QString());
+        QVERIFY(message->text().contains(QStringLiteral("Choose an image")));
+        QVERIFY(!run->isEnabled());
+        QCOMPARE(run->toolTip(), message->text());
+        const QString missing = m_dir.filePath(QStringLiteral("street.pn"));
+        panel->setAssetPath(missing);
+        QVERIFY(message->text().contains(QStringLiteral("does not exist")));
+        QVERIFY(!run->isEnabled());
+        panel->setAssetPath(m_imagePath);
+        QVERIFY(!message->text().contains(QStringLiteral("does not exist")));
+        QVERIFY(!message->text().contains(QStringLiteral("Choose an image")));
+        QVERIFY(run->isEnabled());
+    }
+
+    void copyConfirmsAndTheSecretCanBeRevealed()
+    {
+        auto panel = makePanel();
+        QVERIFY(panel->start());
+        auto *copy = child<QPushButton>(*panel, "localHubCopyButton");
+        QTest::mouseClick(copy, Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), panel->startCommand());
+        QVERIFY(copy->text().contains(QStringLiteral("Copied")));
+        QTRY_COMPARE_WITH_TIMEOUT(copy->text(), QStringLiteral("Copy"), 5000);
+
+        auto *secret = child<QLineEdit>(*panel, "localHubSecretEdit");
+        QCOMPARE(secret->echoMode(), QLineEdit::Password);
+        auto *reveal = panel->findChild<QAction *>(QStringLiteral("localHubRevealSecretAction"));
+        QVERIFY(reveal);
+        reveal->trigger();
+        QCOMPARE(secret->echoMode(), QLineEdit::Normal);
+        QTest::mouseClick(child<QPushButton>(*panel, "localHubCopySecretButton"), Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), kSecret);
     }
 
     void pythonPluginIsListedLiveAndAnswersARun_data()
