@@ -43,6 +43,7 @@ const cli::FlagSyntax kSyntax{
         QStringLiteral("--heartbeat-interval"),
         QStringLiteral("--pending-store"),
         QStringLiteral("--drain-timeout"),
+        QStringLiteral("--max-result-size"),
     },
     {},
     QStringLiteral("set ANGO_PLUGIN_SECRET or use --secret-file PATH"),
@@ -144,6 +145,14 @@ Result<void> applyFlags(const cli::Flags &flags, RunOptions &options)
             return duration.error();
         *target = *duration;
     }
+    if (flags.has(QStringLiteral("--max-result-size"))) {
+        auto mib = cli::parseCountIn(QStringLiteral("--max-result-size"),
+                                     flags.value(QStringLiteral("--max-result-size")),
+                                     limits::kMinResultMiB, limits::kMaxResultMiB);
+        if (!mib)
+            return mib.error();
+        options.maxResultBytes = qint64(*mib) * 1024 * 1024;
+    }
     if (flags.has(QStringLiteral("--review"))) {
         const QString review = flags.value(QStringLiteral("--review"));
         if (review == QLatin1String("auto"))
@@ -203,6 +212,8 @@ QString runUsage()
         "KiB)\n"
         "  --request-timeout S         per-request callback timeout, 1 to 86400 s (default 120)\n"
         "  --heartbeat-interval S      heartbeat interval, 1 to 3600 s (default 60)\n"
+        "  --max-result-size MB        the largest callback result accepted, 1 to 1024 MiB "
+        "(default 64)\n"
         "  --drain-timeout S           on SIGINT/SIGTERM, wait this long for running requests, "
         "0.1 to 3600 s (default 10)\n"
         "Environment: ANGO_PLUGIN_SECRET, LOGLEVEL (DEBUG|INFO|WARNING|ERROR, default INFO).\n");

@@ -17,6 +17,11 @@ inline constexpr double kMaxRequestTimeoutSeconds = 86400;
 inline constexpr double kMinDrainSeconds = 0.1;
 inline constexpr double kMaxDrainSeconds = 3600;
 
+// --max-result-size, in MiB: the largest callback result accepted (callbacks/callback.h's
+// kDefaultMaxResultBytes is the default, 64 MiB).
+inline constexpr int kMinResultMiB = 1;
+inline constexpr int kMaxResultMiB = 1024;
+
 // --secret-file and profile secret files.
 inline constexpr long long kMaxSecretFileBytes = 64 * 1024;
 

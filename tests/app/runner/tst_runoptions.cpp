@@ -94,6 +94,7 @@ void tst_RunOptions::defaults()
     QCOMPARE(options->callbackSpec, QStringLiteral("demo"));
     QCOMPARE(options->logFormat, LogFormat::Text);
     QCOMPARE(options->logLevel, ango::logging::Level::Info);
+    QCOMPARE(options->maxResultBytes, 64LL * 1024 * 1024);
 }
 
 void tst_RunOptions::everyFlag()
@@ -121,7 +122,9 @@ void tst_RunOptions::everyFlag()
                               QStringLiteral("--pending-store"),
                               QStringLiteral("/tmp/x.json"),
                               QStringLiteral("--drain-timeout"),
-                              QStringLiteral("3")};
+                              QStringLiteral("3"),
+                              QStringLiteral("--max-result-size"),
+                              QStringLiteral("8")};
     const auto options = parseRunArguments(args, env());
     QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
     QCOMPARE(options->runtime.hubUrl, QUrl(QStringLiteral("http://127.0.0.1:4000")));
@@ -132,6 +135,7 @@ void tst_RunOptions::everyFlag()
     QCOMPARE(options->logFormat, LogFormat::Jsonl);
     QCOMPARE(options->runtime.requestTimeout, std::chrono::milliseconds(2500));
     QCOMPARE(options->runtime.heartbeatInterval, std::chrono::milliseconds(1500));
+    QCOMPARE(options->maxResultBytes, 8LL * 1024 * 1024);
     QCOMPARE(options->runtime.pendingStorePath, QStringLiteral("/tmp/x.json"));
     QCOMPARE(options->drainBound, std::chrono::milliseconds(3000));
 }
@@ -207,6 +211,9 @@ void tst_RunOptions::badFlagsNameTheFlag_data()
     QTest::newRow("drain timeout zero")
         << range("--drain-timeout", "0") << QStringLiteral("x-secret")
         << QStringLiteral("--drain-timeout must be from 0.1 to 3600");
+    QTest::newRow("max result size 0")
+        << range("--max-result-size", "0") << QStringLiteral("x-secret")
+        << QStringLiteral("--max-result-size must be a whole number from 1 to 1024");
     QTest::newRow("twice") << (id + id) << QStringLiteral("x-secret")
                            << QStringLiteral("--plugin-id is given twice");
     QTest::newRow("stray argument") << (id + QStringList{QStringLiteral("extra")})
