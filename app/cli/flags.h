@@ -94,6 +94,35 @@ inline Result<std::chrono::milliseconds> parseSeconds(const QString &flag, const
     return std::chrono::milliseconds(std::max<qint64>(1, qint64(std::llround(seconds * 1000))));
 }
 
+// parseSeconds within [minimum, maximum]; the error names the flag and the range.
+inline Result<std::chrono::milliseconds> parseSecondsIn(const QString &flag, const QString &value,
+                                                        double minimum, double maximum)
+{
+    bool ok = false;
+    const double seconds = value.toDouble(&ok);
+    if (!ok || !std::isfinite(seconds) || seconds < minimum || seconds > maximum)
+        return makeError(QStringLiteral("%1 must be from %2 to %3 seconds (got \"%4\")")
+                             .arg(flag)
+                             .arg(minimum)
+                             .arg(maximum)
+                             .arg(value));
+    return std::chrono::milliseconds(std::max<qint64>(1, qint64(std::llround(seconds * 1000))));
+}
+
+// A whole number within [minimum, maximum]; the error names the flag and the range.
+inline Result<int> parseCountIn(const QString &flag, const QString &value, int minimum, int maximum)
+{
+    bool ok = false;
+    const int count = value.toInt(&ok);
+    if (!ok || count < minimum || count > maximum)
+        return makeError(QStringLiteral("%1 must be a whole number from %2 to %3 (got \"%4\")")
+                             .arg(flag)
+                             .arg(minimum)
+                             .arg(maximum)
+                             .arg(value));
+    return count;
+}
+
 inline Result<int> parseCount(const QString &flag, const QString &value)
 {
     bool ok = false;

@@ -72,6 +72,7 @@ int runHeadless(int argc, char **argv)
                                             ? options.callbackWorkers
                                             : options.runtime.interactiveConcurrency},
         {QStringLiteral("apiHost"), options.runtime.apiHost.toString()},
+        {QStringLiteral("maxResultBytes"), options.maxResultBytes},
     };
     if (!options.callbackInterpreter.isEmpty())
         callbackOptions.insert(QStringLiteral("interpreter"), options.callbackInterpreter);

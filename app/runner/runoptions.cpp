@@ -1,9 +1,11 @@
 #include "runoptions.h"
 
 #include "cli/flags.h"
+#include "common/runlimits.h"
 #include "runprofile.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -49,6 +51,7 @@ const cli::FlagSyntax kSyntax{
         QStringLiteral("--rest-timeout"),
         QStringLiteral("--max-response-mb"),
         QStringLiteral("--max-queued"),
+        QStringLiteral("--max-result-size"),
     },
     {},
     QStringLiteral("set ANGO_PLUGIN_SECRET or use --secret-file PATH"),
@@ -56,11 +59,30 @@ const cli::FlagSyntax kSyntax{
 
 Result<QString> readSecretFile(const QString &path)
 {
+    // A FIFO or a device would block or never end: only a regular file is opened at all.
+    const QFileInfo info(path);
+    if (!info.exists())
+        return makeError(QStringLiteral("--secret-file: %1 does not exist").arg(path));
+    if (!info.isFile())
+        return makeError(
+            QStringLiteral("--secret-file: %1 is not a regular file (a FIFO or a device is "
+                           "not read)")
+                .arg(path));
+    if (info.size() > limits::kMaxSecretFileBytes)
+        return makeError(QStringLiteral("--secret-file: %1 is larger than %2 bytes: not a secret")
+                             .arg(path)
+                             .arg(limits::kMaxSecretFileBytes));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return makeError(
             QStringLiteral("--secret-file: cannot read %1: %2").arg(path, file.errorString()));
-    const QString secret = QString::fromUtf8(file.readAll()).trimmed();
+    // Read at most one byte more than allowed: the file may have grown since the check.
+    const QByteArray content = file.read(limits::kMaxSecretFileBytes + 1);
+    if (content.size() > limits::kMaxSecretFileBytes)
+        return makeError(QStringLiteral("--secret-file: %1 is larger than %2 bytes: not a secret")
+                             .arg(path)
+                             .arg(limits::kMaxSecretFileBytes));
+    const QString secret = QString::fromUtf8(content).trimmed();
     if (secret.isEmpty())
         return makeError(QStringLiteral("--secret-file: %1 is empty").arg(path));
     return secret;
@@ -159,21 +181,40 @@ Result<void> applyFlags(const cli::Flags &flags, RunOptions &options)
           std::pair{QStringLiteral("--workflow-concurrency"), &rt.workflowConcurrency}}) {
         if (!flags.has(flag))
             continue;
-        auto count = cli::parseCount(flag, flags.value(flag));
+        auto count = cli::parseCountIn(flag, flags.value(flag), limits::kMinConcurrency,
+                                       limits::kMaxConcurrency);
         if (!count)
             return count.error();
         *target = *count;
     }
-    for (const auto &[flag, target] :
-         {std::pair{QStringLiteral("--request-timeout"), &rt.requestTimeout},
-          std::pair{QStringLiteral("--heartbeat-interval"), &rt.heartbeatInterval},
-          std::pair{QStringLiteral("--drain-timeout"), &options.drainBound}}) {
+    struct SecondsFlag
+    {
+        QString flag;
+        std::chrono::milliseconds *target;
+        double minimum;
+        double maximum;
+    };
+    for (const auto &[flag, target, minimum, maximum] :
+         {SecondsFlag{QStringLiteral("--request-timeout"), &rt.requestTimeout,
+                      limits::kMinRequestTimeoutSeconds, limits::kMaxRequestTimeoutSeconds},
+          SecondsFlag{QStringLiteral("--heartbeat-interval"), &rt.heartbeatInterval,
+                      limits::kMinHeartbeatSeconds, limits::kMaxHeartbeatSeconds},
+          SecondsFlag{QStringLiteral("--drain-timeout"), &options.drainBound,
+                      limits::kMinDrainSeconds, limits::kMaxDrainSeconds}}) {
         if (!flags.has(flag))
             continue;
-        auto duration = cli::parseSeconds(flag, flags.value(flag));
+        auto duration = cli::parseSecondsIn(flag, flags.value(flag), minimum, maximum);
         if (!duration)
             return duration.error();
         *target = *duration;
+    }
+    if (flags.has(QStringLiteral("--max-result-size"))) {
+        auto mib = cli::parseCountIn(QStringLiteral("--max-result-size"),
+                                     flags.value(QStringLiteral("--max-result-size")),
+                                     limits::kMinResultMiB, limits::kMaxResultMiB);
+        if (!mib)
+            return mib.error();
+        options.maxResultBytes = qint64(*mib) * 1024 * 1024;
     }
     if (flags.has(QStringLiteral("--review"))) {
         const QString review = flags.value(QStringLiteral("--review"));
@@ -224,16 +265,20 @@ QString runUsage()
         "  --python PATH               the interpreter for a python: callback, e.g. a "
         "virtualenv's\n"
         "                              bin/python3 (default python3 on PATH)\n"
-        "  --concurrency N             interactive runs at a time (default 4)\n"
-        "  --workflow-concurrency N    workflow runs at a time, in order per task (default 1)\n"
+        "  --concurrency N             interactive runs at a time, 1 to 256 (default 4)\n"
+        "  --workflow-concurrency N    workflow runs at a time, in order per task, 1 to 256 "
+        "(default 1)\n"
         "  --review auto|hold          deliver at once, or hold results for review (default auto)\n"
         "  --pending-store PATH        where held results are kept (default: app data dir)\n"
         "  --log-format text|jsonl     stdout format (default text)\n"
-        "  --secret-file PATH          read the plugin secret from this file\n"
-        "  --request-timeout S         per-request callback timeout in seconds (default 120)\n"
-        "  --heartbeat-interval S      heartbeat interval in seconds (default 60)\n"
-        "  --drain-timeout S           on SIGINT/SIGTERM, wait this long for running requests "
-        "(default 10)\n"
+        "  --secret-file PATH          read the plugin secret from this regular file (at most 64 "
+        "KiB)\n"
+        "  --request-timeout S         per-request callback timeout, 1 to 86400 s (default 120)\n"
+        "  --heartbeat-interval S      heartbeat interval, 1 to 3600 s (default 60)\n"
+        "  --max-result-size MB        the largest callback result accepted, 1 to 1024 MiB "
+        "(default 64)\n"
+        "  --drain-timeout S           on SIGINT/SIGTERM, wait this long for running requests, "
+        "0.1 to 3600 s (default 10)\n"
         "Limits on hostile input (the error names the option: see docs/limits.md):\n"
         "  --max-message-mb N          largest hub message, MiB (maxIncomingMessageBytes, "
         "default 100)\n"

@@ -23,6 +23,7 @@ struct RunOptions
     LogFormat logFormat = LogFormat::Text;
     logging::Level logLevel = logging::Level::Info; // from LOGLEVEL, as the SDK
     std::chrono::milliseconds drainBound{10000};
+    qint64 maxResultBytes = 64LL * 1024 * 1024; // --max-result-size, callbacks' "maxResultBytes"
     bool help = false;
 };
 

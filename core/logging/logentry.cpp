@@ -1,4 +1,6 @@
 #include "logging/logentry.h"
+
+#include "common/jsonlimits.h"
 #include "logging/redact.h"
 
 #include <QStringList>
@@ -62,13 +64,39 @@ template <typename Int> std::optional<Error> readInteger(const json &in, const c
     return std::nullopt;
 }
 
-// One line stays one line: a multi-line message would look like several entries.
+// One line stays one line: a multi-line message would look like several entries. Other control
+// characters (ESC, NUL, DEL, C1) are shown as \xNN: from a request path or a callback's output
+// they could otherwise move the cursor, recolour or rewrite the terminal the log is read on.
 QString singleLine(QString text)
 {
     text.replace(u"\r\n"_s, u"\\n"_s);
-    text.replace(u'\n', u"\\n"_s);
-    text.replace(u'\r', u"\\n"_s);
-    return text;
+    const auto isControl
+        = [](char16_t c) { return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f); };
+    if (std::none_of(text.cbegin(), text.cend(), [&](QChar c) { return isControl(c.unicode()); }))
+        return text;
+    QString out;
+    out.reserve(text.size() + 16);
+    for (const QChar c : std::as_const(text)) {
+        const char16_t u = c.unicode();
+        if (u == u'\n' || u == u'\r')
+            out += u"\\n"_s;
+        else if (u == u'\t')
+            out += u"\\t"_s;
+        else if (isControl(u))
+            out += u"\\x"_s + QString::number(u, 16).rightJustified(2, u'0');
+        else
+            out += c;
+    }
+    return out;
+}
+
+// A detail nested deeper than the limit would overflow the stack of dump() and of copies.
+json safeDetail(const json &detail)
+{
+    if (jsonDepth(detail) > kDefaultJsonMaxDepth)
+        return json(u"(detail nested deeper than %1 levels, not shown)"_s.arg(kDefaultJsonMaxDepth)
+                        .toStdString());
+    return detail;
 }
 
 } // namespace
@@ -105,7 +133,7 @@ json toJson(const LogEntry &entry)
         out["sizeBytes"] = entry.sizeBytes;
     putText(out, "message", entry.message);
     if (hasDetail(entry.detail))
-        out["detail"] = entry.detail;
+        out["detail"] = safeDetail(entry.detail);
     return out;
 }
 
@@ -176,7 +204,7 @@ QString formatText(const LogEntry &entry)
     if (hasDetail(entry.detail))
         line += u' '
                 + QString::fromStdString(
-                    entry.detail.dump(-1, ' ', false, json::error_handler_t::replace));
+                    safeDetail(entry.detail).dump(-1, ' ', false, json::error_handler_t::replace));
     return line;
 }
 

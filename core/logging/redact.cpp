@@ -1,7 +1,13 @@
 #include "logging/redact.h"
 
+#include "common/jsonlimits.h"
+
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <optional>
 
 using nlohmann::json;
 
@@ -14,87 +20,221 @@ constexpr qsizetype kRevealedChars = 4;
 
 const QString kMasked = QStringLiteral("***");
 
-// "[aA]" for a hex letter, so %2f and %2F both match.
-QString hexDigitPattern(int digit)
+int hexValue(QChar c)
 {
-    const QChar upper = QChar(u"0123456789ABCDEF"[digit]);
-    if (digit < 10)
-        return QString(upper);
-    return u'[' + QString(upper) + upper.toLower() + u']';
+    const char16_t u = c.unicode();
+    if (u >= u'0' && u <= u'9')
+        return u - u'0';
+    if (u >= u'a' && u <= u'f')
+        return u - u'a' + 10;
+    if (u >= u'A' && u <= u'F')
+        return u - u'A' + 10;
+    return -1;
 }
 
-QString hexPattern(unsigned value, int digits)
+// What the escaping of JSON puts after a backslash, and the character it stands for.
+std::optional<char16_t> jsonEscapeOf(QChar c)
 {
-    QString out;
-    for (int i = digits - 1; i >= 0; --i)
-        out += hexDigitPattern(int((value >> (4 * i)) & 0xF));
+    switch (c.unicode()) {
+    case u'"':
+        return u'"';
+    case u'/':
+        return u'/';
+    case u'b':
+        return u'\b';
+    case u'f':
+        return u'\f';
+    case u'n':
+        return u'\n';
+    case u'r':
+        return u'\r';
+    case u't':
+        return u'\t';
+    default:
+        return std::nullopt;
+    }
+}
+
+// Text with every encoding the redactor knows undone ('+' and ' ' made one, as a query string
+// makes them), one unit per decoded UTF-16 unit, each
+// with the span of the original text it came from. A secret is found by searching its own
+// canonical form in it, literally: no pattern is ever built from a secret.
+struct Canonical
+{
+    QString text;
+    // Original start and end of each unit; 32 bits keep a 4 MB text at 32 MB of offsets.
+    std::vector<qint32> from;
+    std::vector<qint32> to;
+};
+
+// At `i`: percent-encoded, also repeatedly (%2541 is %41 is 'A'). The byte, and where it ends.
+std::optional<std::pair<unsigned char, qsizetype>> percentByte(QStringView text, qsizetype i)
+{
+    if (text.at(i) != u'%')
+        return std::nullopt;
+    qsizetype j = i + 1;
+    // "%25" before the hex digits: the '%' itself was encoded again.
+    while (j + 3 < text.size() && text.at(j) == u'2' && text.at(j + 1) == u'5'
+           && hexValue(text.at(j + 2)) >= 0 && hexValue(text.at(j + 3)) >= 0)
+        j += 2;
+    if (j + 1 >= text.size() || hexValue(text.at(j)) < 0 || hexValue(text.at(j + 1)) < 0)
+        return std::nullopt;
+    return std::pair{
+        static_cast<unsigned char>(hexValue(text.at(j)) * 16 + hexValue(text.at(j + 1))), j + 2};
+}
+
+// One percent-encoded character at `i` (its UTF-8 bytes each %XX, maybe encoded again): the
+// decoded UTF-16 units and the end of the token; else the character itself.
+qsizetype decodePercent(QStringView text, qsizetype i, QString &units)
+{
+    if (const auto first = percentByte(text, i)) {
+        const unsigned char lead = first->first;
+        const int continuation = lead < 0x80    ? 0
+                                 : lead >= 0xF0 ? 3
+                                 : lead >= 0xE0 ? 2
+                                 : lead >= 0xC0 ? 1
+                                                : -1;
+        QByteArray bytes(1, char(lead));
+        qsizetype end = first->second;
+        for (int k = 0; k < continuation; ++k) {
+            const auto next = end < text.size() ? percentByte(text, end) : std::nullopt;
+            if (!next || (next->first & 0xC0) != 0x80) {
+                bytes.clear();
+                break;
+            }
+            bytes.append(char(next->first));
+            end = next->second;
+        }
+        if (continuation >= 0 && !bytes.isEmpty()) {
+            units = QString::fromUtf8(bytes);
+            return end;
+        }
+        // Not UTF-8: the '%' with all its "25" layers, then the hex digits as they are, as the
+        // raw text decodes ("%2525C3x" and "%25C3x" are "%C3x").
+        units = QStringLiteral("%");
+        return first->second - 2;
+    }
+    units = QString(text.at(i));
+    return i + 1;
+}
+
+// One JSON escape at `i`, escaped any number of times (\\n is \n is a line break): the
+// character it stands for and the end of the token; else the character itself.
+qsizetype decodeEscape(QStringView text, qsizetype i, QString &units)
+{
+    if (text.at(i) != u'\\') {
+        units = QString(text.at(i));
+        return i + 1;
+    }
+    qsizetype j = i;
+    while (j < text.size() && text.at(j) == u'\\')
+        ++j;
+    const qsizetype run = j - i;
+    if (j < text.size()) {
+        if (text.at(j) == u'u' && j + 4 < text.size()) {
+            int value = 0;
+            bool hex = true;
+            for (int k = 1; k <= 4; ++k) {
+                const int digit = hexValue(text.at(j + k));
+                hex = hex && digit >= 0;
+                value = value * 16 + digit;
+            }
+            if (hex) {
+                units = QString(QChar(char16_t(value)));
+                return j + 5;
+            }
+        }
+        // An even run before '"' is escaped backslashes and then the end of a JSON string:
+        // `"…\\"` holds a backslash, not a quote.
+        const bool endsString = text.at(j) == u'"' && run % 2 == 0;
+        if (const auto escaped = jsonEscapeOf(text.at(j)); escaped && !endsString) {
+            units = QString(QChar(*escaped));
+            return j + 1;
+        }
+    }
+    // A backslash escaped any number of times is one backslash.
+    units = QStringLiteral("\\");
+    return run >= 2 ? j : i + 1;
+}
+
+// One pass of `decode` over `in`, the offsets carried through to the original text.
+template <typename Decode>
+Canonical decodePass(const Canonical &in, bool withOffsets, Decode decode, bool foldPlus)
+{
+    Canonical out;
+    out.text.reserve(in.text.size());
+    if (withOffsets) {
+        out.from.reserve(in.from.size());
+        out.to.reserve(in.to.size());
+    }
+    QString units;
+    for (qsizetype i = 0; i < in.text.size();) {
+        const qsizetype end = decode(QStringView(in.text), i, units);
+        for (const QChar unit : std::as_const(units)) {
+            out.text += foldPlus && unit == u'+' ? QChar(u' ') : unit;
+            if (withOffsets) {
+                out.from.push_back(in.from[size_t(i)]);
+                out.to.push_back(in.to[size_t(end - 1)]);
+            }
+        }
+        i = end;
+    }
     return out;
 }
 
-// Every way one character of a secret shows up in logs: as itself, percent-encoded (also twice,
-// as when an encoded URL is encoded again), '+' for a space in a query string, and JSON-escaped
-// with any number of backslashes (JSON inside a JSON string, as configJSON is).
-QString characterPattern(char32_t codePoint)
+// Percent-decoding first, then JSON escapes: an encoded backslash still escapes what follows,
+// as it does for whoever decodes the text. '+' and ' ' are one, as in a query string.
+// `withOffsets` false: the text alone (for a secret, whose offsets nobody needs).
+Canonical canonicalise(QStringView text, bool withOffsets = true)
 {
-    const QString character = QString::fromUcs4(&codePoint, 1);
-    QStringList forms{QRegularExpression::escape(character)};
-
-    QString percent;
-    QString percentTwice;
-    for (const char byte : character.toUtf8()) {
-        const QString hex = hexPattern(static_cast<unsigned char>(byte), 2);
-        percent += u'%' + hex;
-        percentTwice += u"%25" + hex;
+    Canonical original;
+    original.text = text.toString();
+    if (withOffsets) {
+        original.from.resize(size_t(text.size()));
+        original.to.resize(size_t(text.size()));
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            original.from[size_t(i)] = qint32(i);
+            original.to[size_t(i)] = qint32(i + 1);
+        }
     }
-    forms << percent << percentTwice;
-
-    QString unicodeEscape;
-    for (const QChar unit : character)
-        unicodeEscape += u"\\\\+u" + hexPattern(unit.unicode(), 4);
-    forms << unicodeEscape;
-
-    switch (codePoint) {
-    case U' ':
-        forms << QStringLiteral("\\+");
-        break;
-    case U'"':
-        forms << QStringLiteral("\\\\+\"");
-        break;
-    case U'\\':
-        forms << QStringLiteral("\\\\{2,}");
-        break;
-    case U'/':
-        forms << QStringLiteral("\\\\+/");
-        break;
-    case U'\b':
-        forms << QStringLiteral("\\\\+b");
-        break;
-    case U'\f':
-        forms << QStringLiteral("\\\\+f");
-        break;
-    case U'\n':
-        forms << QStringLiteral("\\\\+n");
-        break;
-    case U'\r':
-        forms << QStringLiteral("\\\\+r");
-        break;
-    case U'\t':
-        forms << QStringLiteral("\\\\+t");
-        break;
-    default:
-        break;
-    }
-    return u"(?:" + forms.join(u'|') + u')';
+    Canonical decoded = decodePass(original, withOffsets, decodePercent, false);
+    original = Canonical();
+    return decodePass(decoded, withOffsets, decodeEscape, true);
 }
 
-QRegularExpression secretPattern(const QString &secret)
+// Knuth–Morris–Pratt: the failure function of `needle`, then every (also overlapping)
+// occurrence of it, in O(text + needle) whatever either holds.
+std::vector<qint32> failureFunction(const QString &needle)
 {
-    QString pattern;
-    for (const char32_t codePoint : secret.toUcs4())
-        pattern += characterPattern(codePoint);
-    QRegularExpression regex(pattern);
-    regex.optimize();
-    return regex;
+    std::vector<qint32> fallback(size_t(needle.size()), 0);
+    qint32 k = 0;
+    for (qsizetype i = 1; i < needle.size(); ++i) {
+        while (k > 0 && needle.at(i) != needle.at(k))
+            k = fallback[size_t(k - 1)];
+        if (needle.at(i) == needle.at(k))
+            ++k;
+        fallback[size_t(i)] = k;
+    }
+    return fallback;
+}
+
+template <typename Found>
+void findAll(QStringView haystack, const QString &needle, const std::vector<qint32> &fallback,
+             Found found)
+{
+    if (needle.isEmpty() || haystack.size() < needle.size())
+        return;
+    qsizetype k = 0;
+    for (qsizetype i = 0; i < haystack.size(); ++i) {
+        while (k > 0 && haystack.at(i) != needle.at(k))
+            k = fallback[size_t(k - 1)];
+        if (haystack.at(i) == needle.at(k))
+            ++k;
+        if (k == needle.size()) {
+            found(i + 1 - k, i + 1);
+            k = fallback[size_t(k - 1)];
+        }
+    }
 }
 
 // key=value in query strings, "key: value" in headers, "key": "value" in JSON text (also with
@@ -112,6 +252,12 @@ const QRegularExpression &keyValuePattern()
     return regex;
 }
 
+// Lower-case letters only: a word of a message, which masking would garble ("***sed").
+bool isPlainWord(QStringView value)
+{
+    return std::all_of(value.begin(), value.end(), [](QChar c) { return c >= u'a' && c <= u'z'; });
+}
+
 QString redactKeyValues(const QString &text)
 {
     if (!text.contains(u'=') && !text.contains(u':'))
@@ -121,6 +267,8 @@ QString redactKeyValues(const QString &text)
     auto it = keyValuePattern().globalMatch(text);
     while (it.hasNext()) {
         const auto match = it.next();
+        if (isPlainWord(match.capturedView(2)))
+            continue; // "passwd: refused" is prose, not a password
         out += QStringView(text).mid(copied, match.capturedStart(2) - copied);
         out += mask(match.captured(2));
         copied = match.capturedEnd(2);
@@ -200,8 +348,11 @@ void Redactor::removeSecret(const QString &secret)
 void Redactor::rebuildPatterns()
 {
     m_patterns.clear();
-    for (const QString &secret : std::as_const(m_secrets))
-        m_patterns.push_back(Pattern{secret, secretPattern(secret)});
+    for (const QString &secret : std::as_const(m_secrets)) {
+        QString canonical = canonicalise(secret, false).text;
+        std::vector<qint32> fallback = failureFunction(canonical);
+        m_patterns.push_back(Pattern{secret, std::move(canonical), std::move(fallback)});
+    }
     std::stable_sort(m_patterns.begin(), m_patterns.end(), [](const Pattern &a, const Pattern &b) {
         return a.secret.size() > b.secret.size();
     });
@@ -211,16 +362,19 @@ void Redactor::rebuildPatterns()
 // replacing one secret after the other could leave part of an overlapping one in the clear.
 QString Redactor::redactSecrets(const QString &text) const
 {
+    // Offsets are 32 bits; a log text of 2 GB is not redacted but refused whole.
+    if (m_patterns.empty())
+        return text;
+    if (text.size() >= std::numeric_limits<qint32>::max())
+        return kMasked;
+    const Canonical canonical = canonicalise(text);
     std::vector<Hit> hits;
     for (const Pattern &pattern : m_patterns) {
-        qsizetype from = 0;
-        while (from < text.size()) {
-            const auto match = pattern.regex.match(text, from);
-            if (!match.hasMatch())
-                break;
-            hits.push_back(Hit{match.capturedStart(), match.capturedEnd(), &pattern.secret});
-            from = match.capturedStart() + 1;
-        }
+        findAll(canonical.text, pattern.canonical, pattern.fallback,
+                [&](qsizetype start, qsizetype end) {
+                    hits.push_back(Hit{canonical.from[size_t(start)], canonical.to[size_t(end - 1)],
+                                       &pattern.secret});
+                });
     }
     if (hits.empty())
         return text;
@@ -260,7 +414,9 @@ json Redactor::redactString(const std::string &text) const
 {
     // configJSON and similar fields hold JSON as text: redact its structure, secret keys included.
     const auto first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) {
+    // Too deep to walk (or compare) safely: redacted as text instead.
+    if (first != std::string::npos && (text[first] == '{' || text[first] == '[')
+        && jsonTextTooDeepAt(text) < 0) {
         const json parsed = json::parse(text, nullptr, false);
         if (!parsed.is_discarded()) {
             json redacted = redact(parsed);
@@ -277,6 +433,15 @@ json Redactor::redactString(const std::string &text) const
 
 json Redactor::redact(json value) const
 {
+    if (jsonDepth(value) > kDefaultJsonMaxDepth)
+        return json(QStringLiteral("*** (nested deeper than %1 levels, not shown)")
+                        .arg(kDefaultJsonMaxDepth)
+                        .toStdString());
+    return redactValue(std::move(value));
+}
+
+json Redactor::redactValue(json value) const
+{
     switch (value.type()) {
     case json::value_t::object: {
         json out = json::object();
@@ -284,13 +449,13 @@ json Redactor::redact(json value) const
             const QString name = QString::fromStdString(item.key());
             const QString redactedName = redactSecrets(name);
             const std::string key = redactedName == name ? item.key() : redactedName.toStdString();
-            out[key] = isSecretKey(name) ? maskedValue(*item) : redact(std::move(*item));
+            out[key] = isSecretKey(name) ? maskedValue(*item) : redactValue(std::move(*item));
         }
         return out;
     }
     case json::value_t::array:
         for (json &item : value)
-            item = redact(std::move(item));
+            item = redactValue(std::move(item));
         return value;
     case json::value_t::string:
         return redactString(value.get_ref<const std::string &>());

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
@@ -33,22 +32,27 @@ public:
 
     // Replaces every registered secret, also URL-encoded (any case, doubly encoded, '+' for
     // space) and JSON-escaped (at any nesting depth), and masks the values of secret-like
-    // "key=value" / "key: value" pairs even when the value is not registered.
+    // "key=value" / "key: value" pairs even when the value is not registered (a plain lower-case
+    // word there is prose, "passwd: refused", and stays). Secrets are matched literally, in time
+    // linear in the text and the secret, whatever their length or characters.
     QString redact(QString text) const;
     // Masks values of keys named like secrets (see isSecretKey) at any depth, and any known
-    // secret inside other strings and keys, including JSON held in a string (configJSON).
+    // secret inside other strings and keys, including JSON held in a string (configJSON). A value
+    // nested deeper than kDefaultJsonMaxDepth is replaced whole: it cannot be walked safely.
     nlohmann::json redact(nlohmann::json value) const;
 
 private:
     struct Pattern
     {
         QString secret;
-        QRegularExpression regex; // every encoded form of the secret
+        QString canonical;            // the secret with every known encoding undone
+        std::vector<qint32> fallback; // its Knuth–Morris–Pratt failure function
     };
 
     void rebuildPatterns();
     QString redactSecrets(const QString &text) const;
     nlohmann::json redactString(const std::string &text) const;
+    nlohmann::json redactValue(nlohmann::json value) const;
 
     QStringList m_secrets;
     std::vector<Pattern> m_patterns; // longest secret first

@@ -1,4 +1,6 @@
 #include "profile/jsonproblems.h"
+
+#include "common/runlimits.h"
 #include "profile/profilejson.h"
 
 #include <QHash>
@@ -18,8 +20,7 @@ namespace {
 using Json = nlohmann::ordered_json; // keeps the key order of "config"
 using detail::describe;
 
-constexpr int kMaxCount = 10000;        // the runner's flag limit
-constexpr double kMaxSeconds = 86400.0; // a day, as the runner's flags
+constexpr int kMaxCount = limits::kMaxConcurrency; // the runner's flag limit
 
 const QStringList kTopLevelKeys = {
     QStringLiteral("version"),
@@ -184,8 +185,10 @@ public:
         readCallback(root);
         readMapping(root);
         readConfig(root);
-        readSeconds(root, "requestTimeoutSeconds", m_profile.requestTimeoutSeconds);
-        readSeconds(root, "heartbeatSeconds", m_profile.heartbeatSeconds);
+        readSeconds(root, "requestTimeoutSeconds", m_profile.requestTimeoutSeconds,
+                    limits::kMinRequestTimeoutSeconds, limits::kMaxRequestTimeoutSeconds);
+        readSeconds(root, "heartbeatSeconds", m_profile.heartbeatSeconds,
+                    limits::kMinHeartbeatSeconds, limits::kMaxHeartbeatSeconds);
         readChoice(root, "review", {QStringLiteral("auto"), QStringLiteral("hold")},
                    [this](qsizetype i) { m_profile.review = ReviewPolicy(i); });
         readChoice(root, "logFormat", {QStringLiteral("text"), QStringLiteral("jsonl")},
@@ -412,18 +415,20 @@ private:
             target = *value;
     }
 
-    void readSeconds(const Json &root, const char *key, double &target)
+    // The same ranges as the runner's flags (common/runlimits.h).
+    void readSeconds(const Json &root, const char *key, double &target, double minimum,
+                     double maximum)
     {
         const auto it = root.find(key);
         if (it == root.end() || it->is_null())
             return;
         const double seconds = it->is_number() ? it->get<double>() : 0.0;
-        if (!it->is_number() || !std::isfinite(seconds) || seconds <= 0 || seconds > kMaxSeconds) {
-            m_problems.add(
-                pathOf(key),
-                QStringLiteral("must be a number of seconds above 0 and at most %1, got %2")
-                    .arg(kMaxSeconds)
-                    .arg(describe(*it)));
+        if (!it->is_number() || !std::isfinite(seconds) || seconds < minimum || seconds > maximum) {
+            m_problems.add(pathOf(key),
+                           QStringLiteral("must be a number of seconds from %1 to %2, got %3")
+                               .arg(minimum)
+                               .arg(maximum)
+                               .arg(describe(*it)));
             return;
         }
         target = seconds;

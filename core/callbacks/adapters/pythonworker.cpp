@@ -1,7 +1,7 @@
 #include "callbacks/adapters/pythonworker.h"
 
+#include "callbacks/adapters/bridgeframe.h"
 #include "callbacks/adapters/commandline.h"
-#include "common/jsonlimits.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -106,23 +106,6 @@ void PythonWorker::handleFrame(const QByteArray &frame)
         protocolError(QStringLiteral("the bridge sent an unexpected frame: %1")
                           .arg(QString::fromUtf8(e.what())));
     }
-}
-
-Result<nlohmann::json> parseBridgeFrame(const QByteArray &frame)
-{
-    const std::string_view text(frame.constData(), size_t(frame.size()));
-    // The result sits one level inside its frame.
-    if (const qint64 at = jsonTextTooDeepAt(text, kDefaultJsonMaxDepth + 1); at >= 0)
-        return makeError(QStringLiteral("the result is nested deeper than %1 levels (at byte %2 "
-                                        "of its frame)")
-                             .arg(kDefaultJsonMaxDepth)
-                             .arg(at),
-                         kFrameTooDeep);
-    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object())
-        return makeError(
-            QStringLiteral("the bridge sent a malformed frame (%1 bytes)").arg(frame.size()));
-    return parsed;
 }
 
 void PythonWorker::handle(const nlohmann::json &frame)

@@ -31,13 +31,6 @@ struct LoadedScript
     bool shim = true; // false: the installed imerit_ango package is used
 };
 
-// The status of parseBridgeFrame's error for a frame nested too deep (the author's result).
-inline constexpr int kFrameTooDeep = 1;
-
-// One line of the bridge's channel, as read from it: a JSON object, nested at most
-// kDefaultJsonMaxDepth levels below the frame. Pure, so it can be fuzzed (fuzz/fuzz_bridgeframe).
-Result<nlohmann::json> parseBridgeFrame(const QByteArray &frame);
-
 class PythonWorker final : public Worker
 {
     Q_OBJECT

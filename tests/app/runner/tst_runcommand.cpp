@@ -134,7 +134,7 @@ void tst_RunCommand::initTestCase()
         m_hub->url(), QStringLiteral("--api-host"), m_api->url().toString(),
         QStringLiteral("--callback"), QStringLiteral("demo"), QStringLiteral("--concurrency"),
         QStringLiteral("8"), QStringLiteral("--log-format"), QStringLiteral("jsonl"),
-        QStringLiteral("--heartbeat-interval"), QStringLiteral("0.3"),
+        QStringLiteral("--heartbeat-interval"), QStringLiteral("1"),
         QStringLiteral("--request-timeout"), QStringLiteral("10")});
     QTRY_VERIFY2_WITH_TIMEOUT(m_hub->count("heartbeat") >= 1, qPrintable(diagnostics()), 15000);
 }

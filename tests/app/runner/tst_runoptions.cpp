@@ -1,5 +1,7 @@
 #include "runoptions.h"
 
+#include <sys/stat.h>
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -57,7 +59,7 @@ private:
   "concurrency": 6,
   "workflowConcurrency": 2,
   "requestTimeoutSeconds": 7.5,
-  "heartbeatSeconds": 0.25,
+  "heartbeatSeconds": 1.25,
   "review": "hold",
   "logFormat": "jsonl"
 })")
@@ -94,6 +96,7 @@ void tst_RunOptions::defaults()
     QCOMPARE(options->callbackSpec, QStringLiteral("demo"));
     QCOMPARE(options->logFormat, LogFormat::Text);
     QCOMPARE(options->logLevel, ango::logging::Level::Info);
+    QCOMPARE(options->maxResultBytes, 64LL * 1024 * 1024);
 }
 
 void tst_RunOptions::everyFlag()
@@ -117,11 +120,13 @@ void tst_RunOptions::everyFlag()
                               QStringLiteral("--request-timeout"),
                               QStringLiteral("2.5"),
                               QStringLiteral("--heartbeat-interval"),
-                              QStringLiteral("0.2"),
+                              QStringLiteral("1.5"),
                               QStringLiteral("--pending-store"),
                               QStringLiteral("/tmp/x.json"),
                               QStringLiteral("--drain-timeout"),
-                              QStringLiteral("3")};
+                              QStringLiteral("3"),
+                              QStringLiteral("--max-result-size"),
+                              QStringLiteral("8")};
     const auto options = parseRunArguments(args, env());
     QVERIFY2(options, qPrintable(options ? QString() : options.error().message));
     QCOMPARE(options->runtime.hubUrl, QUrl(QStringLiteral("http://127.0.0.1:4000")));
@@ -131,7 +136,8 @@ void tst_RunOptions::everyFlag()
     QCOMPARE(options->runtime.review, ango::runtime::ReviewPolicy::Hold);
     QCOMPARE(options->logFormat, LogFormat::Jsonl);
     QCOMPARE(options->runtime.requestTimeout, std::chrono::milliseconds(2500));
-    QCOMPARE(options->runtime.heartbeatInterval, std::chrono::milliseconds(200));
+    QCOMPARE(options->runtime.heartbeatInterval, std::chrono::milliseconds(1500));
+    QCOMPARE(options->maxResultBytes, 8LL * 1024 * 1024);
     QCOMPARE(options->runtime.pendingStorePath, QStringLiteral("/tmp/x.json"));
     QCOMPARE(options->drainBound, std::chrono::milliseconds(3000));
 }
@@ -244,6 +250,30 @@ void tst_RunOptions::badFlagsNameTheFlag_data()
     QTest::newRow("heartbeat")
         << (id + QStringList{QStringLiteral("--heartbeat-interval"), QStringLiteral("0")})
         << QStringLiteral("x-secret") << QStringLiteral("--heartbeat-interval");
+    // Ranges (issue #14): the message names the flag and the range.
+    const auto range = [&](const char *flag, const char *value) {
+        return id + QStringList{QString::fromLatin1(flag), QString::fromLatin1(value)};
+    };
+    QTest::newRow("heartbeat under a second")
+        << range("--heartbeat-interval", "0.0001") << QStringLiteral("x-secret")
+        << QStringLiteral("--heartbeat-interval must be from 1 to 3600 seconds (got \"0.0001\")");
+    QTest::newRow("concurrency 10000")
+        << range("--concurrency", "10000") << QStringLiteral("x-secret")
+        << QStringLiteral("--concurrency must be a whole number from 1 to 256 (got \"10000\")");
+    QTest::newRow("concurrency 257") << range("--concurrency", "257") << QStringLiteral("x-secret")
+                                     << QStringLiteral("from 1 to 256");
+    QTest::newRow("workflow concurrency 1000")
+        << range("--workflow-concurrency", "1000") << QStringLiteral("x-secret")
+        << QStringLiteral("--workflow-concurrency must be a whole number from 1 to 256");
+    QTest::newRow("request timeout under a second")
+        << range("--request-timeout", "0.5") << QStringLiteral("x-secret")
+        << QStringLiteral("--request-timeout must be from 1 to 86400 seconds");
+    QTest::newRow("drain timeout zero")
+        << range("--drain-timeout", "0") << QStringLiteral("x-secret")
+        << QStringLiteral("--drain-timeout must be from 0.1 to 3600");
+    QTest::newRow("max result size 0")
+        << range("--max-result-size", "0") << QStringLiteral("x-secret")
+        << QStringLiteral("--max-result-size must be a whole number from 1 to 1024");
     QTest::newRow("twice") << (id + id) << QStringLiteral("x-secret")
                            << QStringLiteral("--plugin-id is given twice");
     QTest::newRow("stray argument") << (id + QStringList{QStringLiteral("extra")})
@@ -293,6 +323,28 @@ void tst_RunOptions::secretFileProblems()
                                    env());
     QVERIFY(!blank);
     QVERIFY(blank.error().message.contains(QStringLiteral("empty")));
+
+    // A FIFO would block the runner for ever: refused before it is opened.
+    const QByteArray fifo = QFile::encodeName(dir.filePath(QStringLiteral("fifo")));
+    QCOMPARE(::mkfifo(fifo.constData(), 0600), 0);
+    auto fromFifo = parseRunArguments({QStringLiteral("--plugin-id"), QStringLiteral("p"),
+                                       QStringLiteral("--secret-file"), QFile::decodeName(fifo)},
+                                      env());
+    QVERIFY(!fromFifo);
+    QVERIFY2(fromFifo.error().message.contains(QStringLiteral("is not a regular file")),
+             qPrintable(fromFifo.error().message));
+
+    // 64 KiB is the most a secret file may hold.
+    QFile large(dir.filePath(QStringLiteral("large")));
+    QVERIFY(large.open(QIODevice::WriteOnly));
+    large.write(QByteArray(64 * 1024 + 1, 'k'));
+    large.close();
+    auto tooLarge = parseRunArguments({QStringLiteral("--plugin-id"), QStringLiteral("p"),
+                                       QStringLiteral("--secret-file"), large.fileName()},
+                                      env());
+    QVERIFY(!tooLarge);
+    QVERIFY2(tooLarge.error().message.contains(QStringLiteral("larger than 65536 bytes")),
+             qPrintable(tooLarge.error().message));
 }
 
 void tst_RunOptions::logLevelFromTheEnvironment_data()
@@ -376,7 +428,7 @@ void tst_RunOptions::profileSetsEverything()
     QCOMPARE(rt.interactiveConcurrency, 6);
     QCOMPARE(rt.workflowConcurrency, 2);
     QCOMPARE(rt.requestTimeout, std::chrono::milliseconds(7500));
-    QCOMPARE(rt.heartbeatInterval, std::chrono::milliseconds(250));
+    QCOMPARE(rt.heartbeatInterval, std::chrono::milliseconds(1250));
     QCOMPARE(rt.review, ango::runtime::ReviewPolicy::Hold);
     QCOMPARE(options->logFormat, LogFormat::Jsonl);
     QVERIFY(rt.pendingStorePath.contains(QStringLiteral("profile-plugin")));

@@ -76,7 +76,7 @@ private:
             QStringList{QStringLiteral("--plugin-id"), pluginId, QStringLiteral("--host"),
                         m_hub->url(), QStringLiteral("--api-host"), m_api->url().toString(),
                         QStringLiteral("--log-format"), QStringLiteral("jsonl"),
-                        QStringLiteral("--heartbeat-interval"), QStringLiteral("0.3")}
+                        QStringLiteral("--heartbeat-interval"), QStringLiteral("1")}
                 + extra,
             QString::fromStdString(secret), ango::test::sourcePath(QString()));
         return runner;
@@ -302,7 +302,7 @@ void tst_RunPython::profileGivesEverythingAndFlagsOverride()
           {"concurrency", 2}}},
         {"mapping", json::array({{{"schemaId", "unused"}, {"modelClass", "dog"}}})},
         {"concurrency", 2},
-        {"heartbeatSeconds", 0.3},
+        {"heartbeatSeconds", 1},
         {"requestTimeoutSeconds", 20},
         {"review", "auto"},
         {"logFormat", "text"},

@@ -63,6 +63,9 @@ private Q_SLOTS:
     void rejectsBrokenEntries();
     void formatsOneReadableLine();
     void formatsAMinimalEntry();
+    void escapesControlCharacters_data();
+    void escapesControlCharacters();
+    void deepDetailIsNotDumped();
     void redactsEveryField();
 };
 
@@ -246,6 +249,38 @@ void TstLogEntry::redactsEveryField()
     QCOMPARE(redacted.time, entry.time);
     QCOMPARE(redacted.category, entry.category);
     QCOMPARE(redacted.durationMs, entry.durationMs);
+}
+
+void TstLogEntry::escapesControlCharacters_data()
+{
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("ESC colours") << u"GET /\x1b[31mred\x1b[0m"_s << u"GET /\\x1b[31mred\\x1b[0m"_s;
+    QTest::newRow("NUL") << (u"a"_s + QChar(0) + u"b"_s) << u"a\\x00b"_s;
+    QTest::newRow("backspace and bell") << u"x\b\ay"_s << u"x\\x08\\x07y"_s;
+    QTest::newRow("tab") << u"a\tb"_s << u"a\\tb"_s;
+    QTest::newRow("DEL and C1") << u"a\x7f\u009bb"_s << u"a\\x7f\\x9bb"_s;
+    QTest::newRow("CR LF") << u"a\r\nb\rc"_s << u"a\\nb\\nc"_s;
+    QTest::newRow("printable untouched") << u"Grüße, 你好 \\x1b"_s << u"Grüße, 你好 \\x1b"_s;
+}
+
+void TstLogEntry::escapesControlCharacters()
+{
+    QFETCH(QString, message);
+    QFETCH(QString, shown);
+    LogEntry entry;
+    entry.message = message;
+    entry.kind = message; // every text field, not only the message
+    QCOMPARE(formatText(entry), u"- INFO "_s + shown + u": "_s + shown);
+}
+
+void TstLogEntry::deepDetailIsNotDumped()
+{
+    LogEntry entry;
+    entry.message = u"deep"_s;
+    entry.detail = nlohmann::json::parse(std::string(70000, '[') + std::string(70000, ']'));
+    QVERIFY(formatText(entry).contains(u"nested deeper than 512 levels"_s));
+    QVERIFY(toJsonLine(entry).contains("nested deeper than 512 levels"));
 }
 
 QTEST_GUILESS_MAIN(TstLogEntry)

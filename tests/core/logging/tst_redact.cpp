@@ -1,5 +1,8 @@
 #include "logging/redact.h"
 
+#include <QFile>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
 #include <QUrl>
 #include <QUrlQuery>
@@ -97,6 +100,10 @@ private Q_SLOTS:
     void redactsInsideConfigJson();
     void leavesOrdinaryJsonUntouched();
     void pluginPayloadKeepsNoSecret();
+    void longSecretsAreMaskedLiterally_data();
+    void longSecretsAreMaskedLiterally();
+    void hugeSecretInBoundedMemory();
+    void deepJsonIsNotWalked();
 };
 
 void TstRedact::masks_data()
@@ -208,7 +215,13 @@ void TstRedact::redactsText_data()
         << QStringList() << u"Authorization: Bearer eyJhbGciOi.payload.sig9"_s
         << u"Authorization: Bearer ***sig9"_s;
     QTest::newRow("unregistered header")
-        << QStringList() << u"x-api-key: abcdefgh"_s << u"x-api-key: ***efgh"_s;
+        << QStringList() << u"x-api-key: abcd1234"_s << u"x-api-key: ***1234"_s;
+    QTest::newRow("a word after a secret-like key is prose")
+        << QStringList() << u"passwd: refused; token: expired, apikey=missing"_s
+        << u"passwd: refused; token: expired, apikey=missing"_s;
+    QTest::newRow("a registered secret that is a word is still masked")
+        << QStringList{u"refusedpassword"_s} << u"passwd: refusedpassword"_s
+        << u"passwd: ***word"_s;
     QTest::newRow("unregistered in json text")
         << QStringList() << u"{\"pluginSecret\": \"zzzzzzzz9999\", \"n\": 1}"_s
         << u"{\"pluginSecret\": \"***9999\", \"n\": 1}"_s;
@@ -428,6 +441,101 @@ void TstRedact::pluginPayloadKeepsNoSecret()
     COMPARE_JSON(redacted["session"], "sess-42");
     COMPARE_JSON(redacted["headers"]["accept"], "application/json");
     COMPARE_JSON(redacted["apiKey"], "***=Tx1");
+}
+
+namespace {
+
+QString everyPrintableCharacter()
+{
+    QString text;
+    for (char16_t c = 0x20; c < 0x7f; ++c)
+        text += QChar(c);
+    return text;
+}
+
+// 64 KiB of printable characters from a fixed seed: the same secret in every run.
+QString longRandomSecret()
+{
+    QRandomGenerator random(14);
+    QString text;
+    for (int i = 0; i < 64 * 1024; ++i)
+        text += QChar(char16_t(0x21 + random.bounded(0x7e - 0x21)));
+    return text;
+}
+
+qint64 statusKb(const char *field)
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+// A regex built from a secret of 2,000+ characters fails to compile, and Qt prints the pattern
+// (the secret) to stderr: any warning fails these rows.
+void TstRedact::longSecretsAreMaskedLiterally_data()
+{
+    QTest::addColumn<QString>("secret");
+    QTest::addColumn<QString>("form");
+    for (const auto &[name, secret] :
+         {std::pair{"every printable character", everyPrintableCharacter()},
+          std::pair{"64 KiB", longRandomSecret()}}) {
+        QTest::addRow("%s raw", name) << secret << secret;
+        QTest::addRow("%s percent-encoded", name)
+            << secret << QString::fromLatin1(QUrl::toPercentEncoding(secret));
+        QTest::addRow("%s percent-encoded twice", name)
+            << secret
+            << QString::fromLatin1(
+                   QUrl::toPercentEncoding(QString::fromLatin1(QUrl::toPercentEncoding(secret))));
+        QTest::addRow("%s json", name) << secret << jsonEscaped(secret);
+        QTest::addRow("%s json ascii", name) << secret << jsonEscaped(secret, true);
+        QTest::addRow("%s json twice", name) << secret << jsonEscaped(jsonEscaped(secret));
+    }
+}
+
+void TstRedact::longSecretsAreMaskedLiterally()
+{
+    QFETCH(QString, secret);
+    QFETCH(QString, form);
+    QTest::failOnWarning(QRegularExpression(u".*"_s));
+    const Redactor redactor = redactorWith({secret});
+    const QString text = u"heartbeat <"_s + form + u"> sent"_s;
+    QCOMPARE(redactor.redact(text), u"heartbeat <"_s + mask(secret) + u"> sent"_s);
+}
+
+// The regex redactor took 656 MB for a 4 MB secret.
+void TstRedact::hugeSecretInBoundedMemory()
+{
+    QString secret;
+    secret.reserve(4 * 1024 * 1024);
+    QRandomGenerator random(4);
+    while (secret.size() < 4 * 1024 * 1024)
+        secret += QChar(char16_t(u'a' + random.bounded(26)));
+    const qint64 before = statusKb("VmHWM:");
+    const Redactor redactor = redactorWith({secret});
+    const QString redacted = redactor.redact(u"secret="_s + secret + u" end"_s);
+    const qint64 after = statusKb("VmHWM:");
+    qInfo("4 MB secret: peak RSS %lld kB -> %lld kB", before, after);
+    QCOMPARE(redacted, u"secret="_s + mask(secret) + u" end"_s);
+    QVERIFY2(after - before < 150 * 1024, "more than 150 MB for a 4 MB secret");
+}
+
+// The redactor walks JSON recursively; a value this deep is replaced, not walked.
+void TstRedact::deepJsonIsNotWalked()
+{
+    const std::string deep = std::string(70000, '[') + std::string(70000, ']');
+    const json redacted = redactorWith({kPluginSecret}).redact(json::parse(deep));
+    QVERIFY(redacted.is_string());
+    QVERIFY(QString::fromStdString(redacted.get<std::string>()).contains(u"nested deeper"_s));
+    // And as text inside a string (configJSON): redacted as text, not parsed and walked.
+    const json inString = redactorWith({kPluginSecret}).redact(json{{"configJSON", deep}});
+    QVERIFY(inString["configJSON"].is_string());
 }
 
 QTEST_GUILESS_MAIN(TstRedact)

@@ -353,22 +353,27 @@ void TstProfile::rejectsInvalidField_data()
         << withKey("concurrency", "2.5")
         << u"profile.concurrency: must be a positive integer, got 2.5"_s;
     QTest::newRow("concurrency huge") << withKey("concurrency", "10001")
-                                      << u"profile.concurrency: must be at most 10000, got 10001"_s;
+                                      << u"profile.concurrency: must be at most 256, got 10001"_s;
     QTest::newRow("concurrency beyond int64")
         << withKey("concurrency", "18446744073709551615")
-        << u"profile.concurrency: must be at most 10000, got 18446744073709551615"_s;
+        << u"profile.concurrency: must be at most 256, got 18446744073709551615"_s;
     QTest::newRow("workflowConcurrency bool")
         << withKey("workflowConcurrency", "true")
         << u"profile.workflowConcurrency: must be a positive integer, got true"_s;
     QTest::newRow("requestTimeoutSeconds zero")
         << withKey("requestTimeoutSeconds", "0")
-        << u"profile.requestTimeoutSeconds: must be a number of seconds above 0 and at most 86400, got 0"_s;
+        << u"profile.requestTimeoutSeconds: must be a number of seconds from 1 to 86400, got 0"_s;
     QTest::newRow("requestTimeoutSeconds string")
         << withKey("requestTimeoutSeconds", R"("60")")
-        << u"profile.requestTimeoutSeconds: must be a number of seconds above 0 and at most 86400, got \"60\""_s;
+        << u"profile.requestTimeoutSeconds: must be a number of seconds from 1 to 86400, got \"60\""_s;
+    QTest::newRow("heartbeatSeconds too short")
+        << withKey("heartbeatSeconds", "0.0001")
+        << u"profile.heartbeatSeconds: must be a number of seconds from 1 to 3600, got 0.0001"_s;
+    QTest::newRow("concurrency over 256")
+        << withKey("concurrency", "257") << u"profile.concurrency: must be at most 256, got 257"_s;
     QTest::newRow("heartbeatSeconds too long")
         << withKey("heartbeatSeconds", "100000")
-        << u"profile.heartbeatSeconds: must be a number of seconds above 0 and at most 86400, got 100000"_s;
+        << u"profile.heartbeatSeconds: must be a number of seconds from 1 to 3600, got 100000"_s;
     QTest::newRow("review word") << withKey(
         "review", R"("later")") << u"profile.review: must be \"auto\" or \"hold\", got \"later\""_s;
     QTest::newRow("review bool") << withKey("review", "true")
@@ -491,7 +496,7 @@ void TstProfile::roundTrips_data()
     keychain.callback = {u"http://127.0.0.1:9000/predict"_s, {}, 0};
     keychain.configJson = u"[1,2,3]"_s; // not an object: written as the string it is
     keychain.mapping.clear();
-    keychain.requestTimeoutSeconds = 0.25;
+    keychain.requestTimeoutSeconds = 1.25;
     QTest::newRow("keychain, array config, string callback") << keychain;
     Profile workers = minimal;
     workers.callback = {u"exec:/opt/model/run --json"_s, {}, 3};

@@ -167,6 +167,23 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
     }
 
+    // The runtime cancels a call that timed out: the worker's whole process group goes.
+    void execChildrenEndWhenACallIsCancelled()
+    {
+        ExecCallback callback(execOptions());
+        CallRecorder calls(callback);
+        auto outcome = calls.startAction(1, {{"action", "spawn_and_hang"}});
+        QTRY_VERIFY_WITH_TIMEOUT(!calls.output.isEmpty(), ANGO_WAIT_MS);
+        const QString line = calls.output.first().first;
+        QVERIFY2(line.startsWith(QStringLiteral("child ")), qPrintable(line));
+        const qint64 child = line.mid(6).toLongLong();
+        QVERIFY(processAlive(child));
+        callback.cancel(1);
+        QCOMPARE(outcome->doneCount, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!processAlive(child), 5000);
+        expectStillServing(calls, 2);
+    }
+
     void execEnvironmentHasNoPluginSecret()
     {
         qputenv("ANGO_PLUGIN_SECRET", "a-plugin-secret-value");

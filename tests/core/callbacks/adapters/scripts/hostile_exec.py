@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 for line in sys.stdin:
     request = json.loads(line)
@@ -28,6 +29,10 @@ for line in sys.stdin:
         print("child %d" % child.pid, file=sys.stderr, flush=True)
         print(json.dumps({"child": child.pid}), flush=True)
         continue
+    elif action == "spawn_and_hang":  # a child, then no answer: the call times out
+        child = subprocess.Popen(["sleep", "300"])
+        print("child %d" % child.pid, file=sys.stderr, flush=True)
+        time.sleep(600)
     elif action == "env":
         print(json.dumps({"secret": os.environ.get("ANGO_PLUGIN_SECRET")}))
     else:
