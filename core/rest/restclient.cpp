@@ -2,6 +2,8 @@
 
 #include "rest/httpfailure.h"
 
+#include "common/jsonlimits.h"
+
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -378,7 +380,14 @@ void RestClient::Private::onSuccess(const CallPtr &call, int status, const QByte
     }
 
     Result<Json> result = Json(nullptr); // an empty body (204, or a bare 200) carries no JSON
-    if (!body.trimmed().isEmpty()) {
+    const qint64 tooDeepAt = jsonTextTooDeepAt(std::string_view(body.constData(), body.size()));
+    if (tooDeepAt >= 0) {
+        // Copies and dumps of the value recurse once per level: refused before parsing.
+        result = Error::of(describe(call, QStringLiteral("the response is JSON nested deeper "
+                                                         "than %1 levels (at byte %2)")
+                                              .arg(kDefaultJsonMaxDepth)
+                                              .arg(tooDeepAt)));
+    } else if (!body.trimmed().isEmpty()) {
         try {
             result = Json::parse(body.begin(), body.end());
         } catch (const Json::exception &) {

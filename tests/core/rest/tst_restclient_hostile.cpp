@@ -3,6 +3,7 @@
 // Content-Length.
 
 #include "hostilepeer.h"
+#include "recordinghttpserver.h"
 #include "rest/restclient.h"
 
 #include <QElapsedTimer>
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void drippedBodyIsCutByTheCallTimeoutAndRetried();
     void oversizedBodyIsRefusedWithoutRetry_data();
     void oversizedBodyIsRefusedWithoutRetry();
+    void deeplyNestedResponseIsRefusedBeforeParsing();
 };
 
 void TestRestClientHostile::drippedBodyIsCutByTheCallTimeoutAndRetried()
@@ -123,6 +125,31 @@ void TestRestClientHostile::oversizedBodyIsRefusedWithoutRetry()
     QVERIFY2(outcome.error().contains(expected), qPrintable(outcome.error()));
     QVERIFY2(outcome.error().contains(QStringLiteral("/asset.png")), qPrintable(outcome.error()));
     QCOMPARE(requestCount(*peer), 1);
+}
+
+void TestRestClientHostile::deeplyNestedResponseIsRefusedBeforeParsing()
+{
+    // data.project is copied out of the response: a copy recurses once per level, and 1M levels
+    // overflow the stack.
+    constexpr int kDepth = 1'000'000;
+    ango::test::RecordingHttpServer api;
+    QVERIFY(api.listen());
+    api.setFallback(ango::test::ScriptedResponse::text(
+        200,
+        QByteArray(R"({"data":{"project":)") + QByteArray(kDepth, '[') + QByteArray(kDepth, ']')
+            + QByteArray("}}"),
+        "application/json"));
+    RestClient client(api.url());
+    client.setRetryPolicy(fastPolicy(3));
+    Outcome<nlohmann::json> outcome;
+    client.getProject(QStringLiteral("key"), QStringLiteral("P1"), outcome.callback());
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.result.has_value(), 10000);
+    QCOMPARE(outcome.calls, 1);
+    QVERIFY2(outcome.error().contains(QStringLiteral("nested deeper than 512 levels")),
+             qPrintable(outcome.error()));
+    QVERIFY2(outcome.error().contains(QStringLiteral("/v2/project/P1")),
+             qPrintable(outcome.error()));
+    QCOMPARE(api.requestCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRestClientHostile)
