@@ -81,6 +81,7 @@ struct Call
     QString apiKey;
     int attempt = 0;
     int redirects = 0;
+    QElapsedTimer age; // since the first attempt: retries start only within callTimeout
 
     // The HTTP request in flight, if any.
     QUrl currentUrl;
@@ -168,6 +169,7 @@ void RestClient::Private::startJson(Method method, QUrl url, const QString &apiK
 void RestClient::Private::start(const CallPtr &call)
 {
     calls.emplace(call.get(), call);
+    call->age.start();
     startAttempt(call);
 }
 
@@ -411,10 +413,16 @@ void RestClient::Private::retryOrFail(const CallPtr &call, const QString &reason
                                       bool transient,
                                       std::optional<std::chrono::milliseconds> retryAfter)
 {
-    if (!transient || call->attempt >= std::max(1, policy.maxAttempts)) {
+    // No new attempt once the call is callTimeout old: with the attempt's own deadline, the
+    // whole call ends within twice callTimeout, however the server drips its answers.
+    const bool outOfTime
+        = policy.callTimeout.count() > 0 && call->age.elapsed() >= policy.callTimeout.count();
+    if (!transient || outOfTime || call->attempt >= std::max(1, policy.maxAttempts)) {
         QString message = describe(call, reason);
         if (call->attempt > 1)
             message += QStringLiteral(" (after %1 attempts)").arg(call->attempt);
+        if (transient && outOfTime && call->attempt < policy.maxAttempts)
+            message += QStringLiteral(" (no retry: the call is older than callTimeout)");
         fail(call, Error::of(std::move(message), status));
         return;
     }
