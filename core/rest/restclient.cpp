@@ -2,6 +2,8 @@
 
 #include "rest/httpfailure.h"
 
+#include "common/jsonlimits.h"
+
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -79,6 +81,7 @@ struct Call
     QString apiKey;
     int attempt = 0;
     int redirects = 0;
+    QElapsedTimer age; // since the first attempt: retries start only within callTimeout
 
     // The HTTP request in flight, if any.
     QUrl currentUrl;
@@ -166,6 +169,7 @@ void RestClient::Private::startJson(Method method, QUrl url, const QString &apiK
 void RestClient::Private::start(const CallPtr &call)
 {
     calls.emplace(call.get(), call);
+    call->age.start();
     startAttempt(call);
 }
 
@@ -378,7 +382,14 @@ void RestClient::Private::onSuccess(const CallPtr &call, int status, const QByte
     }
 
     Result<Json> result = Json(nullptr); // an empty body (204, or a bare 200) carries no JSON
-    if (!body.trimmed().isEmpty()) {
+    const qint64 tooDeepAt = jsonTextTooDeepAt(std::string_view(body.constData(), body.size()));
+    if (tooDeepAt >= 0) {
+        // Copies and dumps of the value recurse once per level: refused before parsing.
+        result = Error::of(describe(call, QStringLiteral("the response is JSON nested deeper "
+                                                         "than %1 levels (at byte %2)")
+                                              .arg(kDefaultJsonMaxDepth)
+                                              .arg(tooDeepAt)));
+    } else if (!body.trimmed().isEmpty()) {
         try {
             result = Json::parse(body.begin(), body.end());
         } catch (const Json::exception &) {
@@ -402,10 +413,16 @@ void RestClient::Private::retryOrFail(const CallPtr &call, const QString &reason
                                       bool transient,
                                       std::optional<std::chrono::milliseconds> retryAfter)
 {
-    if (!transient || call->attempt >= std::max(1, policy.maxAttempts)) {
+    // No new attempt once the call is callTimeout old: with the attempt's own deadline, the
+    // whole call ends within twice callTimeout, however the server drips its answers.
+    const bool outOfTime
+        = policy.callTimeout.count() > 0 && call->age.elapsed() >= policy.callTimeout.count();
+    if (!transient || outOfTime || call->attempt >= std::max(1, policy.maxAttempts)) {
         QString message = describe(call, reason);
         if (call->attempt > 1)
             message += QStringLiteral(" (after %1 attempts)").arg(call->attempt);
+        if (transient && outOfTime && call->attempt < policy.maxAttempts)
+            message += QStringLiteral(" (no retry: the call is older than callTimeout)");
         fail(call, Error::of(std::move(message), status));
         return;
     }

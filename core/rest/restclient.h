@@ -29,7 +29,8 @@ struct RetryPolicy
     std::chrono::milliseconds maxDelay{4000};
     std::chrono::milliseconds transferTimeout{30000}; // silence on the connection
     // One attempt, from the request to the body's last byte: a server dripping a byte now and
-    // then never trips transferTimeout. Expiry counts as a timeout (retried). 0: none.
+    // then never trips transferTimeout. Expiry counts as a timeout, retried like one, but no
+    // attempt starts once the call is this old: a call ends within twice this. 0: none.
     std::chrono::milliseconds callTimeout{60000};
     // The largest response body read, checked from Content-Length and while reading; above it
     // the call fails (not retried) without buffering the rest. 0: no limit.

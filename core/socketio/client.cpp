@@ -153,9 +153,10 @@ public:
     QTimer reconnectTimer;
     QTimer ackTimer;
     QTimer connectAckTimer; // one deadline for all namespaces whose CONNECT reply is due
-    // The last transport was dropped for a missing CONNECT reply: the next Engine.IO open must
-    // not reset the backoff, or a hub that opens but never acks would be retried at full speed.
-    bool connectAckMissed = false;
+    // The last transport was dropped because the hub broke a limit (no CONNECT reply, a message
+    // too big, too many events before the reply): the next Engine.IO open must not reset the
+    // backoff, or such a hub would be retried at full speed. Reset at the first CONNECT reply.
+    bool hubBrokeLimit = false;
     qint64 packetBytes = 0; // frames of the packet being decoded (text plus attachments)
     quint64 generation = 0; // bumped on every transport teardown, to stop stale processing
 
@@ -211,10 +212,12 @@ public:
                               .arg(ws->closeReason().isEmpty()
                                        ? QString()
                                        : QStringLiteral(": ") + ws->closeReason());
-            if (code == QWebSocketProtocol::CloseCodeTooMuchData)
+            if (code == QWebSocketProtocol::CloseCodeTooMuchData) {
+                hubBrokeLimit = true;
                 reason += QStringLiteral(": the server sent a message above "
                                          "maxIncomingMessageBytes (%1 bytes)")
                               .arg(options.maxIncomingMessageBytes);
+            }
             transportLost(reason);
         });
         // Qt 6.4 names the signal error(); errorOccurred() arrives in 6.5.
@@ -318,7 +321,7 @@ public:
         handshake = std::move(*hs);
         engineOpen = true;
         openTimer.stop();
-        if (!connectAckMissed)
+        if (!hubBrokeLimit)
             backoff.reset();
         armPingTimer();
         setState(State::Connected);
@@ -348,7 +351,7 @@ public:
                 waiting << nsp;
         if (!engineOpen || waiting.isEmpty())
             return;
-        connectAckMissed = true;
+        hubBrokeLimit = true;
         transportLost(QStringLiteral("connect timeout: no CONNECT reply for %1 within %2 ms "
                                      "(connectAckTimeout)")
                           .arg(waiting.join(QStringLiteral(", ")))
@@ -407,8 +410,8 @@ public:
         ns.status = NsStatus::Connected;
         ns.sid = QString::fromStdString((*packet.data)["sid"].get<std::string>());
         ns.receiveBufferBytes = 0;
-        if (connectAckMissed) {
-            connectAckMissed = false;
+        if (hubBrokeLimit) {
+            hubBrokeLimit = false;
             backoff.reset();
         }
         // The others still waiting get a fresh window: the server is answering.
@@ -504,6 +507,7 @@ public:
                           .arg(nsp);
                 ns.receiveBuffer.clear();
                 ns.receiveBufferBytes = 0;
+                hubBrokeLimit = true;
                 return parseError(message, QByteArray());
             }
             ns.receiveBufferBytes += packetBytes;
@@ -884,7 +888,7 @@ void Client::open()
         return;
     d->wantOpen = true;
     d->backoff.reset();
-    d->connectAckMissed = false;
+    d->hubBrokeLimit = false;
     for (auto &[nsp, ns] : d->namespaces)
         if (ns.status == Private::NsStatus::Refused
             || ns.status == Private::NsStatus::ServerDisconnected)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/jsonlimits.h"
 #include "common/result.h"
 
 #include <nlohmann/json.hpp>
@@ -114,7 +115,7 @@ private:
 // becomes U+FFFD instead of failing the whole packet.
 // Nesting deeper than kMaxJsonDepth is refused so that recursive walks (dump, placeholders)
 // stay within the stack.
-constexpr int kMaxJsonDepth = 1000;
+constexpr int kMaxJsonDepth = kDefaultJsonMaxDepth; // 512, as for all JSON from outside
 Result<nlohmann::json> parseJson(std::string_view text);
 
 // Serialises with invalid UTF-8 replaced by U+FFFD.

@@ -399,14 +399,14 @@ void TestSocketIoPacket::decodeText_data()
                       "parsing value - invalid string: missing closing quote");
 
     // Nesting depth: at most kMaxJsonDepth levels.
-    QTest::newRow("depth 1000") << "2[\"x\"," + nested(999) + "]"
-                                << "EVENT / [\"x\"," + nested(999) + "]";
-    QTest::newRow("depth 1001")
-        << "2[\"x\"," + nested(1000) + "]"
-        << QByteArray("error: invalid EVENT payload: JSON is nested deeper than 1000 levels");
+    QTest::newRow("depth 512") << "2[\"x\"," + nested(511) + "]"
+                               << "EVENT / [\"x\"," + nested(511) + "]";
+    QTest::newRow("depth 513")
+        << "2[\"x\"," + nested(512) + "]"
+        << QByteArray("error: invalid EVENT payload: JSON is nested deeper than 512 levels");
     QTest::newRow("depth 100000 unclosed")
         << "2" + QByteArray(100000, '[')
-        << QByteArray("error: invalid EVENT payload: JSON is nested deeper than 1000 levels");
+        << QByteArray("error: invalid EVENT payload: JSON is nested deeper than 512 levels");
     QTest::newRow("brackets in strings do not count")
         << "2[\"" + QByteArray(5000, '[') + "\"]"
         << "EVENT / [\"" + QByteArray(5000, '[') + "\"]";
@@ -947,9 +947,9 @@ void TestSocketIoPacket::parseJson_data()
         << QByteArray("nope")
         << QByteArray("error: invalid JSON at byte 2: syntax error while parsing value - "
                       "invalid literal");
-    QTest::newRow("too deep") << nested(1001)
-                              << QByteArray("error: JSON is nested deeper than 1000 levels");
-    QTest::newRow("deep enough") << nested(1000) << nested(1000);
+    QTest::newRow("too deep") << nested(513)
+                              << QByteArray("error: JSON is nested deeper than 512 levels");
+    QTest::newRow("deep enough") << nested(512) << nested(512);
 }
 
 void TestSocketIoPacket::parseJson()

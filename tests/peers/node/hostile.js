@@ -1,7 +1,7 @@
 // A hostile hub and REST API for the limit tests: a raw Engine.IO/WebSocket server (no socket.io
 // underneath, so it can break the protocol) and an HTTP server on the same port.
 //
-//   MODE=<mode> SIZE=<bytes> COUNT=<n> DRIP_MS=<ms> PORT=0 node hostile.js
+//   MODE=<mode> SIZE=<bytes> COUNT=<n> DRIP_MS=<ms> PING_TIMEOUT=<ms> PORT=0 node hostile.js
 //
 // Prints "PORT=<n>" once listening on 127.0.0.1, and on stderr one line "connection <n>" per
 // WebSocket connection and "request <method> <url>" per HTTP request. WebSocket modes (after the
@@ -23,6 +23,7 @@ const mode = process.env.MODE || "noack";
 const size = Number(process.env.SIZE || 1024 * 1024);
 const count = Number(process.env.COUNT || 1000);
 const dripMs = Number(process.env.DRIP_MS || 5000);
+const pingTimeout = Number(process.env.PING_TIMEOUT || 2000); // longer for very large messages
 
 // A JSON document of exactly n bytes (n >= 16): {"data":"xxxx…"}
 function jsonOfSize(n) {
@@ -81,7 +82,7 @@ wss.on("connection", (ws) => {
   connections += 1;
   console.error(`connection ${connections}`);
   ws.send(
-    JSON.stringify({ sid: `hostile${connections}`, upgrades: [], pingInterval: 200, pingTimeout: 2000, maxPayload: 1000000 })
+    JSON.stringify({ sid: `hostile${connections}`, upgrades: [], pingInterval: 200, pingTimeout, maxPayload: 1000000 })
       .replace(/^/, "0"),
   );
   const pinger = setInterval(() => ws.send("2"), 200);

@@ -61,7 +61,8 @@ void TestClientHostile::incomingMessageSizeIsLimited()
     QTRY_VERIFY_WITH_TIMEOUT(peer->port() > 0, kPeerStartMs);
     ClientOptions options = testOptions(peer->port());
     options.maxIncomingMessageBytes = limit;
-    options.reconnection = false;
+    options.reconnectionDelay = 50ms;
+    options.randomizationFactor = 0;
     Client client(options);
     ClientRecorder rec(&client);
     client.joinNamespace(kPlugin);
@@ -72,6 +73,10 @@ void TestClientHostile::incomingMessageSizeIsLimited()
             anyContains(rec.disconnects, QStringLiteral("maxIncomingMessageBytes")),
             qPrintable(rec.log.join(QLatin1Char('\n')) + peer->diagnostics()), kEventMs);
         QVERIFY(anyContains(rec.disconnects, QString::number(limit)));
+        // Every reconnection opens Engine.IO again, yet the backoff keeps growing.
+        QTRY_VERIFY2_WITH_TIMEOUT(rec.reconnects.size() >= 3,
+                                  qPrintable(rec.log.join(QLatin1Char('\n'))), kEventMs);
+        QCOMPARE(rec.reconnects.at(2).first, 3);
         QCOMPARE(rec.events.size(), 0);
     } else {
         QTRY_VERIFY2_WITH_TIMEOUT(rec.eventCount(QStringLiteral("big")) == 1,
