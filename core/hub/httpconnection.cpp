@@ -1,5 +1,6 @@
 #include "hub/httpconnection.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
 #include <QUrl>
 
@@ -52,6 +53,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpFrontLimits &config
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::process);
     connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
     m_deadline.start(m_config.idleTimeout);
+    m_idleSince = QDateTime::currentMSecsSinceEpoch();
     QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
 }
 
@@ -59,6 +61,25 @@ bool HttpConnection::isConnected() const
 {
     return m_socket && m_state == State::Handling
            && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+bool HttpConnection::isIdle() const
+{
+    return m_socket && m_state == State::Head && !m_headClockRunning
+           && m_socket->bytesAvailable() == 0;
+}
+
+qint64 HttpConnection::idleSinceMs() const
+{
+    return m_idleSince;
+}
+
+void HttpConnection::evict()
+{
+    m_deadline.stop();
+    m_state = State::Closing;
+    m_socket->abort(); // its descriptor is wanted now
+    deleteLater();
 }
 
 void HttpConnection::writeRefusal(QTcpSocket *socket, int status, const QString &message)
@@ -172,6 +193,7 @@ void HttpConnection::reply(const HttpReply &answer)
     }
     m_state = State::Head;
     m_deadline.start(m_config.idleTimeout);
+    m_idleSince = QDateTime::currentMSecsSinceEpoch();
     // The next pipelined request, if any, once this call's caller is done.
     QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
 }

@@ -33,6 +33,10 @@ public:
     // Writes an answer (now, or later for a deferred one) and goes on with the next request.
     void reply(const HttpReply &reply);
     bool isConnected() const;
+    // Between requests with nothing received: the first to go when the connections run out.
+    bool isIdle() const;
+    qint64 idleSinceMs() const; // QDateTime::currentMSecsSinceEpoch() when it went idle
+    void evict();
 
     // A status and a message the hub answered a bad request with (413, 431, 408, ...).
     static void writeRefusal(QTcpSocket *socket, int status, const QString &message);
@@ -58,6 +62,7 @@ private:
     State m_state = State::Head;
     bool m_headClockRunning = false;
     bool m_processing = false;
+    qint64 m_idleSince = 0;
     HttpRequestHead m_head;
     QByteArray m_body;
     QTimer m_deadline;

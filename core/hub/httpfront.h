@@ -83,7 +83,9 @@ struct HttpFrontLimits
     HttpLimits http;
     std::chrono::milliseconds headerTimeout{10000}; // a started request head must be complete
     std::chrono::milliseconds idleTimeout{60000};   // no byte between requests or in a body
-    int maxConnections = 256; // open at once (HTTP and WebSocket); more get 503
+    // Open at once (HTTP and WebSocket), and never more than the descriptor limit leaves room
+    // for; the longest idle makes room for a newcomer, else it gets 503.
+    int maxConnections = 256;
 };
 
 class HttpFront final : public QObject
@@ -109,7 +111,8 @@ Q_SIGNALS:
     void newWebSocket();
     // A request answered with an error before it reached the handler (413, 431, 408, 503, ...).
     void refused(const QString &peer, int status, const QString &reason);
-    // accept() failed (e.g. out of file descriptors): accepting resumes after retryInMs.
+    // accept() failed (e.g. out of file descriptors): accepting resumes after retryInMs; or,
+    // with retryInMs -1, accepting paused at the connection limit until one closes.
     void acceptFailed(const QString &error, int retryInMs);
 
 private:

@@ -87,15 +87,22 @@ Result<void> LocalHub::start(const QHostAddress &address, quint16 port)
                            .arg(status)
                            .arg(reason));
             });
-    connect(front.get(), &HttpFront::acceptFailed, this,
-            [this](const QString &error, int retryInMs) {
+    connect(
+        front.get(), &HttpFront::acceptFailed, this, [this](const QString &error, int retryInMs) {
+            if (retryInMs < 0) {
                 d->log(logging::Level::Warning, QStringLiteral("hub"), {}, QStringLiteral("listen"),
-                       QStringLiteral("cannot accept a connection: %1 (%2 open); accepting again "
-                                      "in %3 ms")
-                           .arg(error)
-                           .arg(d->front ? d->front->openConnections() : 0)
-                           .arg(retryInMs));
-            });
+                       QStringLiteral("not accepting connections for now: %1; accepting "
+                                      "again when one closes")
+                           .arg(error));
+                return;
+            }
+            d->log(logging::Level::Warning, QStringLiteral("hub"), {}, QStringLiteral("listen"),
+                   QStringLiteral("cannot accept a connection: %1 (%2 open); accepting again "
+                                  "in %3 ms")
+                       .arg(error)
+                       .arg(d->front ? d->front->openConnections() : 0)
+                       .arg(retryInMs));
+        });
     d->front = front.release();
     d->front->setParent(this);
     connect(d->front, &HttpFront::newWebSocket, this, [this] { d->acceptSockets(); });
@@ -302,6 +309,11 @@ void LocalHub::abandonRun(const QString &session)
     const ActiveRun run = d->runs.take(session);
     if (!run.taskId.isEmpty())
         d->taskRuns.remove(run.taskId);
+}
+
+int LocalHub::openConnections() const
+{
+    return d->front ? d->front->openConnections() : 0;
 }
 
 int LocalHub::runsInFlight() const

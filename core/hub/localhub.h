@@ -71,6 +71,7 @@ public:
                             bool workflow);
     void abandonRun(const QString &session);
     int runsInFlight() const;
+    int openConnections() const; // HTTP and WebSocket, as counted against maxConnections
 
 Q_SIGNALS:
     void pluginConnected(const ango::hub::ConnectedPlugin &plugin);

@@ -5,12 +5,17 @@
 
 #include "jsoncompare.h"
 #include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <QTest>
+
+#include <unistd.h>
 
 // `ango-console hub ... --once` as a child process, end to end: it prints LISTENING=HOST:PORT,
 // a real plugin connects (python-socketio in the SDK's style, or our own PluginRuntime), and
@@ -31,7 +36,8 @@ const QString kSecret = u"ci-secret-value-98765"_s;
 class HubProcess
 {
 public:
-    explicit HubProcess(const QStringList &arguments, const QString &secret = kSecret)
+    explicit HubProcess(const QStringList &arguments, const QString &secret = kSecret,
+                        const QString &program = {})
     {
         auto environment = QProcessEnvironment::systemEnvironment();
         if (secret.isEmpty())
@@ -44,7 +50,10 @@ public:
         });
         QObject::connect(&process, &QProcess::readyReadStandardOutput, &process,
                          [this] { stdoutBytes += process.readAllStandardOutput(); });
-        process.start(QStringLiteral(ANGO_HUB_CLI), QStringList{u"hub"_s} + arguments);
+        if (program.isEmpty())
+            process.start(QStringLiteral(ANGO_HUB_CLI), QStringList{u"hub"_s} + arguments);
+        else
+            process.start(program, arguments);
     }
 
     ~HubProcess()
@@ -73,6 +82,21 @@ public:
     QString stderrText;
     QByteArray stdoutBytes;
 };
+
+// User and system CPU time a process has used so far (Linux /proc).
+double cpuSeconds(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return double(fields.at(11).toLongLong() + fields.at(12).toLongLong())
+           / double(sysconf(_SC_CLK_TCK));
+}
 
 } // namespace
 
@@ -291,6 +315,46 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(stranger->diagnostics().contains(u"REFUSED unknown plugin id"_s),
                                   qPrintable(stranger->diagnostics()), 10000);
         QVERIFY2(!stranger->diagnostics().contains(kPluginId), qPrintable(stranger->diagnostics()));
+    }
+
+    // Descriptors short (ulimit -n 64, 80 idle clients): the hub stops accepting at what the
+    // limit leaves room for instead of spinning on EMFILE; the idle clients are closed after
+    // --idle-timeout and the plugin that comes next is served.
+    void keepsServingUnderDescriptorPressure()
+    {
+        HubProcess hub(QStringList{u"-c"_s, u"ulimit -n 64 && exec \"$0\" \"$@\""_s,
+                                   QStringLiteral(ANGO_HUB_CLI), u"hub"_s}
+                           + onceArguments({u"--idle-timeout"_s, u"3"_s}),
+                       kSecret, u"/bin/sh"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(!hub.listening().isEmpty(), qPrintable(hub.stderrText), 10000);
+        QElapsedTimer clock;
+        clock.start();
+        const quint16 port = quint16(hub.listening().section(u':', -1).toUInt());
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < 80; ++i) {
+            idle.push_back(std::make_unique<QTcpSocket>());
+            idle.back()->connectToHost(QHostAddress::LocalHost, port);
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.stderrText.contains(u"not accepting connections for now: "_s),
+                                  qPrintable(hub.stderrText), 10000);
+        // Every idle client is closed by the hub, those it could only take in after others left
+        // included.
+        QTRY_VERIFY2_WITH_TIMEOUT(std::all_of(idle.cbegin(), idle.cend(),
+                                              [](const auto &socket) {
+                                                  return socket->state()
+                                                         == QAbstractSocket::UnconnectedState;
+                                              }),
+                                  qPrintable(hub.stderrText.right(2000)), 30000);
+        const double busy = cpuSeconds(hub.process.processId()) / (clock.elapsed() / 1000.0);
+        qInfo("hub CPU under descriptor pressure: %.1f%% of a core", busy * 100);
+        QVERIFY2(busy < 0.5, qPrintable(u"the hub used %1 of a core"_s.arg(busy)));
+        idle.clear();
+
+        auto plugin = startPythonPlugin(hub.listening());
+        QTRY_VERIFY2_WITH_TIMEOUT(hub.finished(),
+                                  qPrintable(hub.stderrText + plugin->diagnostics()), 30000);
+        QVERIFY2(hub.exitCode() == 0, qPrintable(hub.stderrText + plugin->diagnostics()));
+        JSON_COMPARE(stdoutJson(hub)["externalId"], json("truck.png"));
     }
 
     void badFlagsExitTwo_data()

@@ -174,26 +174,54 @@ private Q_SLOTS:
         QVERIFY(!client.closed);
     }
 
-    void connectionsOverTheLimitGet503()
+    // At the limit the longest idle connection makes room for a newcomer.
+    void idleConnectionsMakeRoom()
     {
-        const quint16 port = startHub();
+        hub::HubOptions options = smallLimits();
+        options.idleTimeout = 30s; // room is made by eviction, not by the idle timeout
+        const quint16 port = startHub(options);
         std::vector<std::unique_ptr<RawHttp>> idle;
         for (int i = 0; i < 4; ++i) {
             idle.push_back(std::make_unique<RawHttp>(port));
             QTRY_VERIFY(idle.back()->connected());
+            QTRY_COMPARE(m_hub->openConnections(), i + 1);
+        }
+        // Until the idle ones are a second old nobody is evicted: newcomers get 503 and retry.
+        std::unique_ptr<RawHttp> later;
+        const auto admitted = [&] {
+            if (!later || later->closed) {
+                later = std::make_unique<RawHttp>(port);
+                return false;
+            }
+            return later->connected() && idle.front()->closed;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(admitted(), 10000);
+        later->socket.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY2_WITH_TIMEOUT(later->received.contains("\"sid\""), later->received, 5000);
+        QVERIFY2(later->received.startsWith("HTTP/1.1 200"), later->received);
+        QVERIFY(idle.front()->received.isEmpty());
+        for (std::size_t i = 1; i < idle.size(); ++i)
+            QVERIFY(!idle.at(i)->closed);
+    }
+
+    // When every connection is busy (here: each in the middle of a head) the newcomer gets 503.
+    void busyConnectionsOverTheLimitGet503()
+    {
+        hub::HubOptions options = smallLimits();
+        options.headerTimeout = 30s;
+        const quint16 port = startHub(options);
+        std::vector<std::unique_ptr<RawHttp>> busy;
+        for (int i = 0; i < 4; ++i) {
+            busy.push_back(std::make_unique<RawHttp>(port));
+            QTRY_VERIFY(busy.back()->connected());
+            busy.back()->socket.write("GET /v2/slow HTTP/1.1\r\n");
+            QTRY_COMPARE(m_hub->openConnections(), i + 1);
         }
         RawHttp extra(port);
         QTRY_VERIFY2_WITH_TIMEOUT(extra.closed, extra.received, 5000);
         QVERIFY2(extra.received.startsWith("HTTP/1.1 503"), extra.received);
         QVERIFY2(extra.received.contains("--max-connections"), extra.received);
-        // Once the idle ones are gone (their idle timeout), a new client is served.
-        for (const auto &client : idle)
-            QTRY_VERIFY_WITH_TIMEOUT(client->closed, 5000);
-        RawHttp later(port);
-        QTRY_VERIFY(later.connected());
-        later.socket.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
-        QTRY_VERIFY2_WITH_TIMEOUT(later.received.contains("\"sid\""), later.received, 5000);
-        QVERIFY2(later.received.startsWith("HTTP/1.1 200"), later.received);
+        QVERIFY(logContains(u"with 503: 4 connections are open and busy"_s));
     }
 
     void controlCharactersAreEscapedInTheLog()
