@@ -1,9 +1,13 @@
 // Plugin runtime benchmark: `ango-console run` vs the SDK's semantics on python-socketio vs the
-// official socket.io-client, each against the same emulated hub (tests/peers/node/hub.js), at 1
-// and 64 requests in flight, demo callback. Latency = hub emits `plugin` → hub receives `response`.
+// official socket.io-client, each against the same hub, at 1 and 64 requests in flight, demo
+// callback. Latency = hub emits `plugin` → hub receives `response`. Two hubs: the emulated Node
+// hub (tests/peers/node/hub.js, socket.io 4.8) and the project's own local hub (core/hub, driven
+// by bench_localhub with the same line protocol), so the client's ceiling shows when one hub is
+// the bottleneck.
 //
 //   node bench.js --console build/<dir>/app/ango-console [--count 20000] [--warmup 2000]
-//                 [--inflight 1,64] [--clients console,python,node]
+//                 [--inflight 1,64] [--clients console,python,node] [--hubs node,local]
+//                 [--local-hub build/<dir>/bench/runtime/bench_localhub]
 //
 // Every client gets a fresh hub. The hub and client CPU time (from /proc) over the measured run
 // is printed too: a hub near 100% of one core is the ceiling, not the client.
@@ -25,6 +29,8 @@ const count = Number(option("--count", 20000));
 const warmup = Number(option("--warmup", 2000));
 const inFlights = option("--inflight", "1,64").split(",").map(Number);
 const clients = option("--clients", "console,python,node").split(",");
+const localHubPath = option("--local-hub", path.join(path.dirname(consolePath), "../bench/runtime/bench_localhub"));
+const hubs = option("--hubs", fs.existsSync(localHubPath) ? "node,local" : "node").split(",");
 const secret = "bench-secret-0123456789";
 const ticksPerSecond = 100; // USER_HZ on Linux
 
@@ -47,11 +53,16 @@ function cpuSeconds(pid) {
   }
 }
 
-function startHub() {
-  const hub = spawn("node", [path.join(root, "tests/peers/node/hub.js")], {
-    env: { ...process.env, PORT: "0" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+function startHub(kind) {
+  const hub = kind === "local"
+    ? spawn(localHubPath, ["bench-plugin"], {
+      env: { ...process.env, ANGO_PLUGIN_SECRET: secret, QT_QPA_PLATFORM: "offscreen" },
+      stdio: ["pipe", "pipe", "inherit"],
+    })
+    : spawn("node", [path.join(root, "tests/peers/node/hub.js")], {
+      env: { ...process.env, PORT: "0" },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
   const waiters = [];
   const records = [];
   let resolvePort;
@@ -102,8 +113,8 @@ function startClient(kind, url) {
   }
 }
 
-async function measure(kind, inFlight) {
-  const hub = startHub();
+async function measure(hubKind, kind, inFlight) {
+  const hub = startHub(hubKind);
   const port = await hub.port;
   const client = startClient(kind, `http://127.0.0.1:${port}`);
   try {
@@ -116,6 +127,7 @@ async function measure(kind, inFlight) {
     const done = await hub.waitFor("loadDone", 600000);
     const seconds = done.elapsedMs / 1000;
     return {
+      hub: hubKind,
       client: kind,
       inFlight,
       ...done,
@@ -140,32 +152,41 @@ async function main() {
     console.error(`no ango-console at ${consolePath} (pass --console PATH)`);
     process.exit(2);
   }
+  if (hubs.includes("local") && !fs.existsSync(localHubPath)) {
+    console.error(`no bench_localhub at ${localHubPath} (pass --local-hub PATH or --hubs node)`);
+    process.exit(2);
+  }
   const results = [];
-  for (const inFlight of inFlights) {
-    for (const kind of clients) {
-      const r = await measure(kind, inFlight);
-      results.push(r);
-      console.error(`${kind} @${inFlight}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms` +
-        (r.duplicates || r.errors || r.unexpected ? ` (duplicates ${r.duplicates}, errors ${r.errors})` : ""));
+  for (const hubKind of hubs) {
+    for (const inFlight of inFlights) {
+      for (const kind of clients) {
+        const r = await measure(hubKind, kind, inFlight);
+        results.push(r);
+        console.error(`${hubKind} hub, ${kind} @${inFlight}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms` +
+          (r.duplicates || r.errors || r.unexpected ? ` (duplicates ${r.duplicates}, errors ${r.errors})` : ""));
+      }
     }
   }
-  console.log(`\n${count} requests per run (after ${warmup} warm-up), demo callback, same Node hub`);
-  console.log(`${pad("client", 8)} ${pad("in flight", 9)} ${pad("rps", 8)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ` +
+  console.log(`\n${count} requests per run (after ${warmup} warm-up), demo callback, a fresh hub per row`);
+  console.log(`${pad("hub", 5)} ${pad("client", 8)} ${pad("in flight", 9)} ${pad("rps", 8)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ` +
     `${pad("hub CPU", 8)} ${pad("client CPU", 10)} ${pad("µs CPU/req", 10)} ${pad("answered", 8)}`);
   for (const r of results)
-    console.log(`${pad(r.client, 8)} ${pad(r.inFlight, 9)} ${pad(r.rps.toFixed(0), 8)} ${pad(r.p50Ms.toFixed(3), 8)} ` +
+    console.log(`${pad(r.hub, 5)} ${pad(r.client, 8)} ${pad(r.inFlight, 9)} ${pad(r.rps.toFixed(0), 8)} ${pad(r.p50Ms.toFixed(3), 8)} ` +
       `${pad(r.p99Ms.toFixed(3), 8)} ${pad((r.hubCpu * 100).toFixed(0) + "%", 8)} ${pad((r.clientCpu * 100).toFixed(0) + "%", 10)} ` +
       `${pad(r.clientCpuUsPerRequest.toFixed(1), 10)} ${pad(r.answered, 8)}`);
   console.log("");
-  for (const inFlight of inFlights) {
-    const of = (kind) => results.find((r) => r.client === kind && r.inFlight === inFlight);
-    const ours = of("console");
-    if (!ours) continue;
-    for (const other of ["python", "node"]) {
-      const them = of(other);
-      if (them)
-        console.log(`@${inFlight} in flight: ango-console / ${other} = ${(ours.rps / them.rps).toFixed(2)}x rps, ` +
-          `p50 ${ours.p50Ms.toFixed(3)} vs ${them.p50Ms.toFixed(3)} ms`);
+  for (const hubKind of hubs) {
+    for (const inFlight of inFlights) {
+      const of = (kind) => results.find((r) => r.hub === hubKind && r.client === kind && r.inFlight === inFlight);
+      const ours = of("console");
+      if (!ours) continue;
+      for (const other of ["python", "node"]) {
+        const them = of(other);
+        if (them)
+          console.log(`${hubKind} hub @${inFlight} in flight: ango-console / ${other} = ${(ours.rps / them.rps).toFixed(2)}x rps, ` +
+            `p50 ${ours.p50Ms.toFixed(3)} vs ${them.p50Ms.toFixed(3)} ms, ` +
+            `CPU ${ours.clientCpuUsPerRequest.toFixed(1)} vs ${them.clientCpuUsPerRequest.toFixed(1)} µs/run`);
+      }
     }
   }
   process.exit(0);

@@ -57,12 +57,14 @@ void PluginRuntime::Private::pluginLog(const DeliveryTarget &target, callbacks::
     const QString text = redactor.redact(message);
     if (!target.local && client) {
         // The SDK's PluginLogger payload; sent in every path (the SDK loses it for workflow runs).
-        json payload = {{"level", callbacks::levelName(level).toStdString()},
-                        {"organization", orNull(target.orgId)},
-                        {"pluginId", options.pluginId.toStdString()},
-                        {"runBy", orNull(target.runBy)},
-                        {"session", target.sessionValue},
-                        {"msg", text.toStdString()}};
+        // Member by member: an initializer list builds and copies a pair array per member.
+        json payload = json::object();
+        payload["level"] = callbacks::levelName(level).toStdString();
+        payload["organization"] = orNull(target.orgId);
+        payload["pluginId"] = options.pluginId.toStdString();
+        payload["runBy"] = orNull(target.runBy);
+        payload["session"] = target.sessionValue;
+        payload["msg"] = text.toStdString();
         if (auto sent = send(QStringLiteral("log"), std::move(payload), target.session); !sent)
             log(logging::Level::Warning, QStringLiteral("hub"),
                 QStringLiteral("a log event was not sent: %1").arg(sent.error().message),

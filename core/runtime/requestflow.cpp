@@ -15,7 +15,9 @@ void PluginRuntime::Private::onEvent(const socketio::Event &event)
             QStringLiteral("in"), event.name);
         return;
     }
-    const json payload = event.args.is_array() && !event.args.empty() ? event.args.front() : json();
+    // A reference: the payload is copied once, into the request, not here too.
+    static const json none;
+    const json &payload = event.args.is_array() && !event.args.empty() ? event.args.front() : none;
     accept(payload, false, {});
 }
 
@@ -461,8 +463,12 @@ Result<void> PluginRuntime::Private::send(const QString &event, json payload,
         flushOutbox();
     if (outbox.empty()) {
         // Connected (the common case): nothing to keep, the payload moves into the packet.
+        // Not `connected ? std::move(payload) : payload`: that conditional is a copy either way.
         json args = json::array();
-        args.push_back(connected ? std::move(payload) : payload);
+        if (connected)
+            args.push_back(std::move(payload));
+        else
+            args.push_back(payload);
         auto sent = client->emitEvent(kNamespace, event, std::move(args));
         if (sent || connected || !started)
             return sent;

@@ -147,6 +147,8 @@ public:
     // directly (see writeTextFrame).
     QPointer<QAbstractSocket> tcp;
     QRandomGenerator maskKeys{QRandomGenerator::system()->generate()};
+    static constexpr int kFramesPerFlush = 8; // one write() per 8 answers, not one per emit
+    int framesSinceFlush = 0;
     std::string frame; // the frame being built; keeps its capacity from one emit to the next
     QTimer pingTimer;
     QTimer openTimer;
@@ -193,8 +195,17 @@ public:
             // of a read have been handled: what they made us send goes out now, in one write,
             // instead of one poll later when the socket reports it can write.
             QObject::connect(tcp, &QAbstractSocket::readyRead, q, [this] {
-                if (tcp && tcp->bytesToWrite() > 0)
-                    tcp->flush();
+                framesSinceFlush = 0;
+                flushWrites();
+            });
+            // Within a long read (many requests in flight) the answers go out every few frames:
+            // held until the whole read is handled, the server would sit idle meanwhile and the
+            // two would take turns instead of working at once.
+            QObject::connect(ws, &QWebSocket::textMessageReceived, q, [this] {
+                if (++framesSinceFlush >= kFramesPerFlush) {
+                    framesSinceFlush = 0;
+                    flushWrites();
+                }
             });
         });
         QObject::connect(ws, &QWebSocket::textMessageReceived, q,
@@ -596,6 +607,12 @@ public:
         char *start = payload - used;
         std::memcpy(start, header.data(), used);
         tcp->write(start, qint64(used + size));
+    }
+
+    void flushWrites()
+    {
+        if (tcp && tcp->bytesToWrite() > 0)
+            tcp->flush();
     }
 
     void send(std::string_view text)

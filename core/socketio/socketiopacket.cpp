@@ -245,12 +245,133 @@ QString describeJsonError(const json::exception &error)
     return fromUtf8(what);
 }
 
-// Serialises straight into `out`: json::dump() would build a temporary string to copy from.
-void appendJson(std::string &out, const json &value)
+// nlohmann's serializer, straight into `out` (json::dump() would build a temporary string).
+void appendJsonBySerializer(std::string &out, const json &value)
 {
     nlohmann::detail::serializer<json> serializer(nlohmann::detail::output_adapter<char>(out), ' ',
                                                   json::error_handler_t::replace);
     serializer.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+}
+
+// A string of ASCII text, written as nlohmann's serializer writes it (short escapes for the
+// usual five, \u00xx for other control characters, DEL as it is). False when it holds a byte
+// above 0x7F: UTF-8 is checked (and invalid bytes replaced) by the serializer.
+bool appendAsciiString(std::string &out, std::string_view text)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::size_t plain = 0;
+    while (plain < text.size()) {
+        const auto c = static_cast<unsigned char>(text[plain]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+            break;
+        ++plain;
+    }
+    if (plain == text.size()) { // the common case: nothing to escape
+        out.push_back('"');
+        out.append(text);
+        out.push_back('"');
+        return true;
+    }
+    if (std::any_of(text.begin() + std::ptrdiff_t(plain), text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+        return false;
+    out.push_back('"');
+    out.append(text.substr(0, plain));
+    for (const char ch : text.substr(plain)) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        default:
+            if (c < 0x20) {
+                const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+                out.append(escape, sizeof escape);
+            } else {
+                out.push_back(ch);
+            }
+        }
+    }
+    out.push_back('"');
+    return true;
+}
+
+template <typename Number> void appendNumber(std::string &out, Number number);
+
+// Serialises straight into `out`, byte for byte as nlohmann's serializer (ensure_ascii off,
+// invalid UTF-8 replaced), which it calls for what is rare on our wire: floats, non-ASCII
+// strings, binary. Its own walk skips the serializer's per-byte UTF-8 decoding of ASCII text and
+// the allocation of an output adapter per call, which made it most of an emit's encoding time.
+void appendJson(std::string &out, const json &value)
+{
+    switch (value.type()) {
+    case json::value_t::null:
+        out.append("null");
+        return;
+    case json::value_t::boolean:
+        out.append(value.get_ref<const json::boolean_t &>() ? "true" : "false");
+        return;
+    case json::value_t::number_integer:
+        appendNumber(out, value.get_ref<const json::number_integer_t &>());
+        return;
+    case json::value_t::number_unsigned:
+        appendNumber(out, value.get_ref<const json::number_unsigned_t &>());
+        return;
+    case json::value_t::string:
+        if (!appendAsciiString(out, value.get_ref<const json::string_t &>()))
+            appendJsonBySerializer(out, value);
+        return;
+    case json::value_t::array: {
+        out.push_back('[');
+        bool first = true;
+        for (const auto &element : value.get_ref<const json::array_t &>()) {
+            if (!first)
+                out.push_back(',');
+            first = false;
+            appendJson(out, element);
+        }
+        out.push_back(']');
+        return;
+    }
+    case json::value_t::object: {
+        out.push_back('{');
+        bool first = true;
+        for (const auto &[key, member] : value.get_ref<const json::object_t &>()) {
+            if (!first)
+                out.push_back(',');
+            first = false;
+            if (!appendAsciiString(out, key))
+                appendJsonBySerializer(out, json(key));
+            out.push_back(':');
+            appendJson(out, member);
+        }
+        out.push_back('}');
+        return;
+    }
+    case json::value_t::number_float:
+    case json::value_t::binary:
+    case json::value_t::discarded:
+        break;
+    }
+    appendJsonBySerializer(out, value);
 }
 
 template <typename Number> void appendNumber(std::string &out, Number number)
@@ -465,20 +586,10 @@ EncodedPacket encode(const Packet &packet)
     return encoded;
 }
 
-// Event names are short ASCII words: those are written as they are, anything else the way the
-// serializer writes a string (escapes, U+FFFD for invalid UTF-8).
 void appendJsonString(std::string &out, std::string_view text)
 {
-    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    });
-    if (!plain) {
-        appendJson(out, json(std::string(text)));
-        return;
-    }
-    out.push_back('"');
-    out.append(text);
-    out.push_back('"');
+    if (!appendAsciiString(out, text))
+        appendJsonBySerializer(out, json(std::string(text)));
 }
 
 bool appendEventText(std::string &out, std::string_view nsp, std::string_view name,

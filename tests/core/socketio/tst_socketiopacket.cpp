@@ -11,6 +11,7 @@
 
 #include <QTest>
 
+#include <cmath>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,7 @@ const QByteArray kReplacement = "\xEF\xBF\xBD"; // U+FFFD in UTF-8
 
 Q_DECLARE_METATYPE(Frame)
 Q_DECLARE_METATYPE(ango::socketio::Packet)
+Q_DECLARE_METATYPE(nlohmann::json)
 
 class TestSocketIoPacket : public QObject
 {
@@ -102,6 +104,8 @@ private Q_SLOTS:
     void parseJson();
     void dumpJson_data();
     void dumpJson();
+    void dumpJsonMatchesSerializer_data();
+    void dumpJsonMatchesSerializer();
     void factories();
     void decoderMovedWhilePending();
 };
@@ -989,6 +993,43 @@ void TestSocketIoPacket::dumpJson()
     const json object = {{utf8.toStdString(), json::array({value})}};
     QCOMPARE(QByteArray::fromStdString(ango::socketio::dumpJson(object)),
              "{" + expected + ":[" + expected + "]}");
+}
+
+// dumpJson() has its own walk for what our wire carries and calls nlohmann's serializer for the
+// rest: the bytes must be the serializer's in every case.
+void TestSocketIoPacket::dumpJsonMatchesSerializer_data()
+{
+    QTest::addColumn<json>("value");
+
+    std::string everyAscii;
+    for (int c = 1; c < 0x80; ++c)
+        everyAscii.push_back(char(c));
+    QTest::newRow("every ASCII byte") << json(everyAscii);
+    QTest::newRow("every ASCII byte as a key") << json{{everyAscii, 1}};
+    QTest::newRow("NUL inside") << json(std::string("a\0b", 3));
+    QTest::newRow("escapes then UTF-8") << json("tab\there \xC3\xA9");
+    QTest::newRow("invalid UTF-8 after an escape") << json("q\"\xFF");
+    QTest::newRow("non-ASCII key") << json{{"\xC3\xBC", "v"}, {"\xFF", 2}};
+    QTest::newRow("empty containers") << json{{"a", json::array()}, {"o", json::object()}};
+    QTest::newRow("scalars") << json::array(
+        {nullptr, true, false, 0, -1, INT64_MIN, UINT64_MAX, 1.5, 0.1, -0.0, 1e300, 3.0, ""});
+    QTest::newRow("not finite") << json::array({std::nan(""), INFINITY});
+    QTest::newRow("binary") << json{{"b", json::binary({1, 2, 255})}};
+    QTest::newRow("plugin response")
+        << json::parse(R"({"response":{"objects":[{"bounding-box":{"x":20,"y":30,"width":50,)"
+                       R"("height":60},"schemaId":"schema-1"}],"classifications":[],)"
+                       R"("relations":[]},"session":"run-17"})");
+    json deep = 1;
+    for (int i = 0; i < 200; ++i)
+        deep = (i % 2) ? json::array({deep}) : json{{"k", deep}};
+    QTest::newRow("deep") << deep;
+}
+
+void TestSocketIoPacket::dumpJsonMatchesSerializer()
+{
+    QFETCH(json, value);
+    QCOMPARE(QByteArray::fromStdString(ango::socketio::dumpJson(value)),
+             QByteArray::fromStdString(value.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
 void TestSocketIoPacket::factories()

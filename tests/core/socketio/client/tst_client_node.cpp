@@ -46,6 +46,8 @@ private Q_SLOTS:
     void connectsNamespaceWithAuth();
     void joinsRootAndPluginNamespaces();
     void eventsBothWays();
+    void framesOfEverySizeReachTheServer_data();
+    void framesOfEverySizeReachTheServer();
     void ackFromServerReachesCallback();
     void ackRequestedByServerIsSent();
     void ackTimeoutReportsError();
@@ -186,6 +188,37 @@ void TestClientNode::eventsBothWays()
     QCOMPARE(jsonText(echoes.at(0).args), jsonText(args));
     QVERIFY(!echoes.at(0).ackId.has_value());
     QCOMPARE(jsonText(echoes.at(1).args), QStringLiteral(R"(["solo"])"));
+}
+
+// The client writes its WebSocket frames itself: the 7-, 16- and 64-bit length forms, and masked
+// payloads whose length is not a multiple of 8, must all reach the server intact (it closes the
+// connection on a bad frame) and come back as sent, in order.
+void TestClientNode::framesOfEverySizeReachTheServer_data()
+{
+    QTest::addColumn<int>("textSize"); // the string argument's length; the frame adds ~20 bytes
+    for (const int size :
+         {0, 1, 7, 100, 104, 105, 106, 107, 65000, 65512, 65513, 65514, 70001, 300003})
+        QTest::addRow("%d", size) << size;
+}
+
+void TestClientNode::framesOfEverySizeReachTheServer()
+{
+    QFETCH(int, textSize);
+    auto &client = makeClient(testOptions(m_peer->port()));
+    client.joinNamespace(kPlugin);
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(m_rec->connectCount(kPlugin), 1, kConnectMs);
+
+    std::string text;
+    for (int i = 0; i < textSize; ++i)
+        text.push_back(char('a' + i % 26));
+    QVERIFY(client.emitEvent(kPlugin, QStringLiteral("echo"), json::array({text, 1})).ok());
+    QVERIFY(client.emitEvent(kPlugin, QStringLiteral("echo"), json::array({2})).ok());
+    QTRY_COMPARE(m_rec->eventCount(QStringLiteral("echo")), 2);
+    const auto echoes = m_rec->eventsNamed(QStringLiteral("echo"));
+    QCOMPARE(jsonText(echoes.at(0).args), jsonText(json::array({text, 1})));
+    QCOMPARE(jsonText(echoes.at(1).args), QStringLiteral("[2]"));
+    QCOMPARE(m_rec->connectCount(kPlugin), 1); // never dropped and reconnected
 }
 
 void TestClientNode::ackFromServerReachesCallback()
