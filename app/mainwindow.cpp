@@ -2,6 +2,7 @@
 
 #include "annotation/annotation.h"
 #include "console/consolecontroller.h"
+#include "console/runlauncher.h"
 #include "console/setupprofile.h"
 #include "panels/callback/callbackpanel.h"
 #include "panels/config/configeditor.h"
@@ -9,6 +10,7 @@
 #include "panels/connection/connectionprofile.h"
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
+#include "panels/log/requesttimeline.h"
 #include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
 #include "panels/mapping/mappingstore.h"
@@ -20,6 +22,8 @@
 #include "profile/profilefile.h"
 #include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
+#include "runtime/run.h"
+#include "runtime/runregistry.h"
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
 
@@ -64,10 +68,12 @@ MainWindow::MainWindow(QWidget *parent, SecretStorage secretStorage)
     m_secrets = new SecretStore(QStringLiteral("ango-console"), this);
     m_secrets->setSessionOnly(secretStorage == SecretStorage::SessionOnly);
     m_controller = new ConsoleController(pendingStorePath(), this);
+    m_launcher = new RunLauncher(m_controller, this);
     buildPanels();
     m_connection->setSecretsSessionOnly(secretStorage == SecretStorage::SessionOnly);
     buildMenus();
     wireController();
+    wireLauncher();
 
     m_defaultState = saveState();
     resize(1440, 900);
@@ -172,7 +178,7 @@ void MainWindow::buildMenus()
     QAction *runAction = runMenu->addAction(tr("&Run callback"), this, &MainWindow::startRun);
     runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Return")));
     runMenu->addAction(tr("&Cancel run"), QKeySequence(Qt::Key_Escape), this,
-                       &MainWindow::cancelRun);
+                       [this] { m_launcher->cancel(); });
     runMenu->addSeparator();
     m_reviewPolicy = new QActionGroup(this);
     QAction *autoDeliver = runMenu->addAction(tr("Deliver results at once (auto)"));
@@ -191,6 +197,13 @@ void MainWindow::buildMenus()
                                          : runtime::ReviewPolicy::Auto);
     });
     runMenu->addAction(m_log->replayAction());
+    QAction *replayCurrent = runMenu->addAction(tr("Replay with current &settings"), this, [this] {
+        if (const auto recorded = m_log->replayablePayload())
+            replay(*recorded, true);
+    });
+    replayCurrent->setObjectName(QStringLiteral("replayWithCurrentSettings"));
+    replayCurrent->setToolTip(tr("Run the selected request again with the current class mapping "
+                                 "and configJSON instead of the recorded ones"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
@@ -210,6 +223,14 @@ void MainWindow::buildMenus()
 void MainWindow::wireController()
 {
     connect(m_controller, &ConsoleController::logged, m_log, &LogPanel::append);
+    m_log->timelineModel()->setRunRegistry(m_controller->runs());
+    connect(m_controller->runs(), &runtime::RunRegistry::runChanged, this,
+            [this](quint64 id, const runtime::RunStage &stage) {
+                if (stage.stage != runtime::RequestStage::Held || id != m_controller->localRunId())
+                    return;
+                m_run->setBusy(false);
+                m_run->setOutcome(tr("Held for review: approve or discard it in Review"), true);
+            });
     connect(m_controller, &ConsoleController::statusChanged, this,
             [this](const runtime::RuntimeStatus &status) {
                 m_connection->setStatus(status);
@@ -244,22 +265,16 @@ void MainWindow::wireController()
                 m_callback->setError(made ? QString() : made.error().message);
             });
 
-    connect(m_run, &RunPanel::runRequested, this,
-            [this](const RunSource &source) { runOn(source, json()); });
-    connect(m_run, &RunPanel::cancelRequested, this, &MainWindow::cancelRun);
+    connect(m_run, &RunPanel::runRequested, this, &MainWindow::startRun);
+    connect(m_run, &RunPanel::cancelRequested, m_launcher, &RunLauncher::cancel);
     connect(m_config, &ConfigEditor::validityChanged, this, &MainWindow::updateRunGate);
     connect(m_config, &ConfigEditor::configJsonChanged, this, [this](const QString &text) {
         m_settings.setValue(QStringLiteral("config/text"), text);
     });
     connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this, &MainWindow::showClasses);
     connect(m_mapping, &ClassMappingPanel::labelSetRequested, this, &MainWindow::loadLabelSet);
-    connect(m_log, &LogPanel::replayRequested, this, [this](const json &recorded) {
-        // The log keeps the apiKey masked; the callback gets the real one when the console has it.
-        const json payload = m_controller->withKnownApiKey(recorded);
-        showAssetOf(payload);
-        m_run->setBusy(true);
-        m_controller->runLocal(payload);
-    });
+    connect(m_log, &LogPanel::replayRequested, this,
+            [this](const json &recorded) { replay(recorded, false); });
 
     wireLocalHub();
 
@@ -279,6 +294,36 @@ void MainWindow::wireController()
     });
 }
 
+// Replay re-sends the run's recorded request exactly (the log only has it with the apiKey
+// masked); with current settings, the window's mapping and configJSON replace the recorded ones.
+void MainWindow::replay(const json &logged, bool withCurrentSettings)
+{
+    const auto runs = m_controller->runs()->runsOfSession(runtime::textField(logged, "session"));
+    const quint64 original = runs.isEmpty() ? 0 : runs.constFirst()->id;
+    json request = original ? runs.constFirst()->request : m_controller->withKnownApiKey(logged);
+    if (!request.is_object())
+        return;
+    if (withCurrentSettings) {
+        request["categorySchema"] = m_mapping->categorySchema();
+        if (m_config->isEmpty())
+            request.erase("configJSON");
+        else
+            request["configJSON"] = m_config->configJson().toStdString();
+    }
+    m_launcher->loadImageOf(request);
+    m_run->setBusy(true);
+    if (!original) { // from an earlier session of the console: what the log kept
+        m_controller->runLocal(request);
+        return;
+    }
+    const auto started = withCurrentSettings ? m_controller->replay(original, request)
+                                             : m_controller->replay(original);
+    if (!started) {
+        m_run->setBusy(false);
+        m_run->setOutcome(started.error().message, false);
+    }
+}
+
 void MainWindow::updateRunGate()
 {
     m_run->setRunBlocked(m_config->isValid()
@@ -293,33 +338,13 @@ void MainWindow::showClasses()
     m_review->setClasses(classes);
 }
 
-json MainWindow::buildPayload(const RunSource &source, const QString &assetUrl) const
+RunSettings MainWindow::runSettings() const
 {
-    // Exactly the keys the hub sends (ango-protocol.md §2.1); configJSON is the editor's text.
-    json payload = {
-        {"projectId",
-         (source.projectId.isEmpty() ? m_mapping->projectId() : source.projectId).toStdString()},
-        {"categorySchema", m_mapping->categorySchema()},
-        {"assetId", (source.assetId.isEmpty() ? source.externalId : source.assetId).toStdString()},
-        {"dataURL", assetUrl.toStdString()},
-        {"apiKey", source.apiKey.toStdString()},
-        {"orgId", "local"},
-        {"runBy", "ango-console"},
-        {"session", QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString()},
-        {"batches", json::array()},
-        {"workflow", false},
-    };
-    if (!m_config->isEmpty())
-        payload["configJSON"] = m_config->configJson().toStdString();
-    return payload;
+    return {m_mapping->categorySchema(), m_config->isEmpty() ? QString() : m_config->configJson(),
+            m_mapping->projectId(), m_connection->profile().apiHost};
 }
 
 void MainWindow::startRun()
-{
-    runOn(m_run->source(), json());
-}
-
-void MainWindow::runOn(const RunSource &source, const json &)
 {
     if (!m_config->isValid()) {
         m_run->setOutcome(tr("configJSON is invalid: %1").arg(m_config->validationMessage()),
@@ -327,88 +352,38 @@ void MainWindow::runOn(const RunSource &source, const json &)
         Q_EMIT runShown(false);
         return;
     }
-    if (source.kind == RunSource::Kind::ProjectAsset) {
-        lookUpAndRun(source);
-        return;
-    }
-    m_runImagePath = source.filePath;
-    m_preview->loadImageFile(source.filePath);
-    const QString url
-        = source.filePath.startsWith(QLatin1Char(':'))
-              ? QStringLiteral("qrc") + source.filePath
-              : QUrl::fromLocalFile(QFileInfo(source.filePath).absoluteFilePath()).toString();
-    m_run->setBusy(true);
-    m_preview->setAnswer(json::object());
-    m_controller->runLocal(buildPayload(source, url));
+    m_launcher->start(m_run->source(), runSettings());
 }
 
-// A project asset is run as the hub runs it: the callback gets the asset's file URL and ids in
-// the payload, so the asset is looked up first (with the key typed in the Run panel, on the API
-// host of the Connection panel). A failed look-up starts no run.
-void MainWindow::lookUpAndRun(const RunSource &source)
+void MainWindow::wireLauncher()
 {
-    const QUrl apiHost = m_connection->profile().apiHost;
-    rest::AssetQuery query;
-    query.projectId = source.projectId;
-    query.assetId = source.assetId;
-    query.externalId = source.externalId;
-    const quint64 lookUp = m_lookUp = ++m_lookUps;
-    m_run->setBusy(true);
-    m_run->setOutcome(tr("Looking up the asset…"), true);
-    m_preview->clear();
-    m_controller->lookUpAsset(apiHost, source.apiKey, query,
-                              [this, lookUp, source, apiHost](Result<json> asset) {
-                                  if (lookUp != m_lookUp)
-                                      return; // cancelled, or a newer run started
-                                  m_lookUp = 0;
-                                  if (!asset) {
-                                      failLookUp(asset.error().message);
-                                      return;
-                                  }
-                                  runLookedUpAsset(source, apiHost, *asset);
-                              });
-}
-
-void MainWindow::runLookedUpAsset(const RunSource &source, const QUrl &apiHost, const json &asset)
-{
-    auto text = [&asset](const char *key) {
-        const auto it = asset.is_object() ? asset.find(key) : asset.end();
-        return it != asset.end() && it->is_string() ? QString::fromStdString(it->get<std::string>())
-                                                    : QString();
-    };
-    const QString dataUrl = text("data");
-    if (dataUrl.isEmpty()) {
-        failLookUp(tr("the asset has no file URL (\"data\")"));
-        return;
-    }
-    json payload = buildPayload(source, dataUrl);
-    const QString assetId = text("_id");
-    payload["assetId"] = (assetId.isEmpty() ? source.assetId : assetId).toStdString();
-    if (const QString externalId = text("externalId"); !externalId.isEmpty())
-        payload["externalId"] = externalId.toStdString();
-    m_runImagePath.clear();
-    m_run->setOutcome(tr("Running…"), true);
-    showAssetOf(payload, apiHost);
-    m_controller->runLocal(payload);
-}
-
-void MainWindow::failLookUp(const QString &message)
-{
-    m_run->setBusy(false);
-    m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message), false);
-    Q_EMIT runShown(false);
-}
-
-void MainWindow::cancelRun()
-{
-    if (m_lookUp == 0) {
-        m_controller->cancelLocalRun();
-        return;
-    }
-    m_lookUp = 0; // its answer is dropped when it comes
-    m_run->setBusy(false);
-    m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
-    Q_EMIT runShown(false);
+    connect(m_launcher, &RunLauncher::lookUpStarted, this, [this] {
+        m_run->setBusy(true);
+        m_run->setOutcome(tr("Looking up the asset…"), true);
+        m_preview->clear();
+    });
+    connect(m_launcher, &RunLauncher::lookUpFailed, this, [this](const QString &message) {
+        m_run->setBusy(false);
+        m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message),
+                          false);
+        Q_EMIT runShown(false);
+    });
+    connect(m_launcher, &RunLauncher::lookUpCancelled, this, [this] {
+        m_run->setBusy(false);
+        m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
+        Q_EMIT runShown(false);
+    });
+    connect(m_launcher, &RunLauncher::runStarted, this, [this] {
+        m_run->setBusy(true);
+        m_run->setOutcome(tr("Running…"), true);
+        m_preview->setAnswer(json::object());
+    });
+    connect(m_launcher, &RunLauncher::imageFileChosen, m_preview, &PreviewPanel::loadImageFile);
+    connect(m_launcher, &RunLauncher::imageFetched, m_preview, &PreviewPanel::loadImageData);
+    connect(m_launcher, &RunLauncher::imageFailed, this, [this](const QString &message) {
+        m_preview->setImage(QImage());
+        statusBar()->showMessage(tr("Asset image not loaded: %1").arg(message), 15000);
+    });
 }
 
 void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
@@ -458,9 +433,8 @@ void MainWindow::showHubResult(const runtime::RequestResult &result)
 {
     if (result.local)
         return; // local runs come through localRunFinished
-    showAssetOf(result.request);
-    showAnswer(result.answer.toJson(), result.problems,
-               result.request.value("categorySchema", json()));
+    m_launcher->loadImageOf(result.request);
+    showAnswer(result.answer.toJson(), result.problems, runtime::categorySchemaOf(result.request));
     if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
         m_centre->setCurrentWidget(m_preview);
     statusBar()->showMessage(
@@ -495,8 +469,7 @@ void MainWindow::wireLocalHub()
     connect(m_localHub, &LocalHubPanel::runStarted, this,
             [this](const QString &, const QString &imagePath, const json &categorySchema) {
                 m_localHubSchema = categorySchema;
-                m_runImagePath = imagePath;
-                ++m_assetTicket; // an earlier fetch must not replace this image
+                m_launcher->supersedeImage(); // an earlier fetch must not replace this image
                 m_preview->loadImageFile(imagePath);
                 m_preview->setAnswer(json::object());
                 m_centre->setCurrentWidget(m_preview);
@@ -514,55 +487,26 @@ void MainWindow::showLocalHubOutcome(const hub::RunOutcome &outcome)
         return;
     }
     // A workflow run's annotate body wraps the answer; an interactive response is the result.
-    const json result
-        = outcome.workflow ? outcome.result.value("answer", json::object()) : outcome.result;
-    const auto answer = annotation::normalize(result);
-    if (!answer) {
+    const json result = !outcome.workflow            ? outcome.result
+                        : outcome.result.is_object() ? outcome.result.value("answer", json())
+                                                     : json();
+    const QSize size = m_preview->scene()->imageSize();
+    const runtime::CheckedResult checked = runtime::checkResult(
+        result, m_localHubSchema, size.isEmpty() ? std::nullopt : std::optional(size));
+    if (!checked.answer) {
         statusBar()->showMessage(tr("Local hub run %1 returned an invalid result: %2")
-                                     .arg(outcome.session, answer.error().message),
+                                     .arg(outcome.session, checked.error),
                                  15000);
         Q_EMIT localHubResultShown(outcome.session, false);
         return;
     }
-    annotation::ValidationContext context{m_localHubSchema, {}};
-    if (const QSize size = m_preview->scene()->imageSize(); !size.isEmpty())
-        context.imageSize = size;
-    const auto problems = annotation::validate(*answer, context);
-    showAnswer(answer->toJson(), problems, m_localHubSchema);
-    statusBar()->showMessage(
-        tr("Local hub run %1: %n object(s), %2 problem(s)", nullptr, int(answer->objects.size()))
-            .arg(outcome.session)
-            .arg(problems.size()),
-        10000);
+    showAnswer(checked.answer->toJson(), checked.problems, m_localHubSchema);
+    statusBar()->showMessage(tr("Local hub run %1: %n object(s), %2 problem(s)", nullptr,
+                                int(checked.answer->objects.size()))
+                                 .arg(outcome.session)
+                                 .arg(checked.problems.size()),
+                             10000);
     Q_EMIT localHubResultShown(outcome.session, true);
-}
-
-void MainWindow::showAssetOf(const json &payload, const QUrl &apiHost)
-{
-    const quint64 ticket = ++m_assetTicket;
-    const QString dataUrl = QString::fromStdString(payload.value("dataURL", std::string()));
-    if (dataUrl.startsWith(QStringLiteral("qrc:"))) {
-        m_preview->loadImageFile(dataUrl.mid(3));
-        return;
-    }
-    if (const QUrl url(dataUrl); url.isLocalFile()) {
-        m_preview->loadImageFile(url.toLocalFile());
-        return;
-    }
-    m_controller->fetchAssetImage(
-        payload,
-        [this, ticket](Result<QByteArray> bytes) {
-            if (ticket != m_assetTicket)
-                return; // a later run's image is on its way
-            if (!bytes) {
-                m_preview->setImage(QImage());
-                statusBar()->showMessage(
-                    tr("Asset image not loaded: %1").arg(bytes.error().message), 15000);
-                return;
-            }
-            m_preview->loadImageData(*bytes);
-        },
-        apiHost);
 }
 
 void MainWindow::loadLabelSet(const QString &projectId)
@@ -599,60 +543,49 @@ void MainWindow::loadLabelSet(const QString &projectId)
 
 void MainWindow::approvePending(const QString &id, const json &edited)
 {
-    runtime::PluginRuntime *rt = m_controller->runtime();
-    // Unchanged: the callback's own result goes out, exactly as it returned it.
-    bool unchanged = false;
-    for (const runtime::PendingResult &p : rt->pendingResults()) {
-        if (p.id == id) {
-            const auto normalised = annotation::normalize(p.result);
-            unchanged = normalised && normalised->toJson() == edited;
-            break;
-        }
-    }
-    const Result<void> approved = unchanged ? rt->approve(id) : rt->approveEdited(id, edited);
-    if (!approved)
+    if (const Result<void> approved = m_controller->runtime()->approveEdited(id, edited); !approved)
         statusBar()->showMessage(approved.error().message, 10000);
 }
 
-// Edits in the review panel are checked as the runtime checked the original: against the
-// request's categorySchema and the image on screen.
+// Edits in the review panel are checked as core checked the original: against the request's
+// categorySchema and the image on screen.
 std::vector<annotation::Problem> MainWindow::revalidate(const json &edited) const
 {
-    const auto normalised = annotation::normalize(edited);
-    if (!normalised)
-        return {annotation::Problem{"", normalised.error().message, annotation::Severity::Error}};
-    annotation::ValidationContext context;
-    const QString id = m_review->currentId();
-    for (const runtime::PendingResult &p : m_controller->runtime()->pendingResults()) {
-        if (p.id == id) {
-            context.categorySchema = p.request.value("categorySchema", json());
-            break;
-        }
-    }
-    if (const QSize size = m_review->preview()->scene()->imageSize(); !size.isEmpty())
-        context.imageSize = size;
-    return annotation::validate(*normalised, context);
+    json schema;
+    for (const runtime::PendingResult &p : m_controller->runtime()->pendingResults())
+        if (p.id == m_review->currentId())
+            schema = runtime::categorySchemaOf(p.request);
+    const QSize size = m_review->preview()->scene()->imageSize();
+    return runtime::checkResult(edited, schema, size.isEmpty() ? std::nullopt : std::optional(size))
+        .problems;
 }
 
 void MainWindow::refreshPending()
 {
-    runtime::PluginRuntime *rt = m_controller->runtime();
-    const QList<runtime::PendingResult> pending = rt->pendingResults();
+    const QList<runtime::PendingResult> pending = m_controller->runtime()->pendingResults();
     QStringList live;
     for (const runtime::PendingResult &p : pending) {
         live << p.id;
         if (m_review->pendingIds().contains(p.id))
             continue;
+        const runtime::CheckedResult checked
+            = runtime::checkResult(p.result, runtime::categorySchemaOf(p.request));
         PendingReview review;
         review.id = p.id;
-        auto answer = annotation::normalize(p.result);
-        review.answer = answer ? answer->toJson() : p.result;
         review.title = p.session;
-        if (answer)
-            review.problems = annotation::validate(
-                *answer,
-                annotation::ValidationContext{p.request.value("categorySchema", json()), {}});
+        review.answer = checked.answer ? checked.answer->toJson() : p.result;
+        if (checked.answer)
+            review.problems = checked.problems;
+        // The console's own runs name a local file (or a resource) as their image.
+        const QString dataUrl = runtime::textField(p.request, "dataURL");
+        if (dataUrl.startsWith(QStringLiteral("qrc:")) || QUrl(dataUrl).isLocalFile())
+            review.imagePath = dataUrl.startsWith(QStringLiteral("qrc:"))
+                                   ? dataUrl.mid(3)
+                                   : QUrl(dataUrl).toLocalFile();
+        const bool localImage = !review.imagePath.isEmpty();
         m_review->enqueue(std::move(review));
+        if (localImage)
+            continue;
         const QString id = p.id;
         QPointer<ReviewPanel> panel(m_review);
         // Decoded off the GUI thread by the panel.
@@ -681,8 +614,8 @@ void MainWindow::prepareSandbox(bool force)
     }
     QList<ClassMapping> classes;
     for (const json &entry : mapping->categorySchema)
-        classes.push_back({QString::fromStdString(entry.value("modelClass", std::string())),
-                           QString::fromStdString(entry.value("schemaId", std::string()))});
+        classes.push_back(
+            {runtime::textField(entry, "modelClass"), runtime::textField(entry, "schemaId")});
     m_mapping->setProjectId(QStringLiteral("sandbox"));
     if (auto tools = labelToolsFromJson(mapping->labelSet.value("tools", json::array())))
         m_mapping->setLabelTools(*tools);
