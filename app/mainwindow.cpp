@@ -3,6 +3,7 @@
 #include "annotation/annotation.h"
 #include "console/consolecontroller.h"
 #include "console/runlauncher.h"
+#include "console/runpresenter.h"
 #include "console/setupprofile.h"
 #include "panels/callback/callbackpanel.h"
 #include "panels/config/configeditor.h"
@@ -17,6 +18,7 @@
 #include "panels/preview/classpalette.h"
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewscene.h"
+#include "panels/review/reviewfeed.h"
 #include "panels/review/reviewpanel.h"
 #include "panels/run/runpanel.h"
 #include "profile/profilefile.h"
@@ -241,12 +243,25 @@ void MainWindow::wireController()
                                            .arg(status.failed)
                                            .arg(status.pending));
             });
-    connect(m_controller, &ConsoleController::localRunFinished, this,
-            &MainWindow::showLocalOutcome);
-    connect(m_controller, &ConsoleController::localRunCancelled, this,
-            &MainWindow::showLocalCancelled);
-    connect(m_controller, &ConsoleController::resultReady, this, &MainWindow::showHubResult);
-    connect(m_controller, &ConsoleController::pendingChanged, this, &MainWindow::refreshPending);
+    m_presenter = new RunPresenter(m_preview, m_mapping, m_run, this);
+    connect(m_presenter, &RunPresenter::runShown, this, &MainWindow::runShown);
+    connect(m_presenter, &RunPresenter::hubResultShown, this, &MainWindow::hubResultShown);
+    connect(m_presenter, &RunPresenter::localHubResultShown, this,
+            &MainWindow::localHubResultShown);
+    connect(m_presenter, &RunPresenter::noticed, statusBar(), &QStatusBar::showMessage);
+    connect(m_controller, &ConsoleController::localRunFinished, m_presenter,
+            &RunPresenter::showLocalOutcome);
+    connect(m_controller, &ConsoleController::localRunCancelled, m_presenter,
+            [this](quint64, const QString &reason) { m_presenter->showLocalCancelled(reason); });
+    connect(m_controller, &ConsoleController::resultReady, this,
+            [this](const runtime::RequestResult &result) {
+                if (result.local)
+                    return; // local runs come through localRunFinished
+                m_launcher->loadImageOf(result.request);
+                if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
+                    m_centre->setCurrentWidget(m_preview);
+                m_presenter->showHubResult(result);
+            });
     connect(m_controller, &ConsoleController::callbackChanged, m_callback,
             &CallbackPanel::setCallback);
 
@@ -278,17 +293,11 @@ void MainWindow::wireController()
 
     wireLocalHub();
 
-    m_review->setValidator([this](const json &edited) { return revalidate(edited); });
-    connect(m_review, &ReviewPanel::imageFailed, this,
-            [this](const QString &id, const QString &message) {
-                statusBar()->showMessage(
-                    tr("Image of held result %1 not shown: %2").arg(id, message), 15000);
-            });
-    connect(m_review, &ReviewPanel::approveRequested, this, &MainWindow::approvePending);
-    connect(m_review, &ReviewPanel::discardRequested, this, [this](const QString &id) {
-        if (auto discarded = m_controller->runtime()->discard(id); !discarded)
-            statusBar()->showMessage(discarded.error().message, 10000);
-    });
+    auto *feed = new ReviewFeed(m_review, m_controller, this);
+    connect(feed, &ReviewFeed::noticed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 15000); });
+    connect(feed, &ReviewFeed::resultsWaiting, this,
+            [this] { m_centre->setCurrentWidget(m_review); });
     connect(m_review, &ReviewPanel::pendingCountChanged, this, [this](int count) {
         m_centre->setTabText(1, count ? tr("Review (%1)").arg(count) : tr("Review"));
     });
@@ -386,65 +395,6 @@ void MainWindow::wireLauncher()
     });
 }
 
-void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
-{
-    m_run->setBusy(false);
-    if (!outcome.error.isEmpty()) {
-        m_run->setOutcome(tr("Run failed: %1").arg(outcome.error), false);
-        Q_EMIT runShown(false);
-        return;
-    }
-    showAnswer(outcome.answer ? outcome.answer->toJson() : json::object(), outcome.problems,
-               m_mapping->categorySchema());
-    const int objects = m_preview->scene()->objectCount();
-    m_run->setOutcome(tr("%n object(s) in %1 ms, %2 problem(s)", nullptr, objects)
-                          .arg(outcome.durationMs)
-                          .arg(outcome.problems.size()),
-                      true);
-    Q_EMIT runShown(true);
-}
-
-void MainWindow::showLocalCancelled(quint64 requestId, const QString &reason)
-{
-    Q_UNUSED(requestId)
-    m_run->setBusy(false);
-    m_run->setOutcome(tr("Run cancelled (%1)").arg(reason), false);
-    Q_EMIT runShown(false);
-}
-
-void MainWindow::showAnswer(const json &answer, const std::vector<annotation::Problem> &problems,
-                            const json &categorySchema)
-{
-    const QList<ClassInfo> classes = classesFromMapping(categorySchema);
-    m_preview->setClasses(classes);
-    m_preview->setAnswer(answer);
-    m_preview->setProblems(problems);
-
-    QStringList returned;
-    for (const json &object : answer.value("objects", json::array()))
-        if (object.contains("modelClass") && object["modelClass"].is_string())
-            returned << QString::fromStdString(object["modelClass"].get<std::string>());
-    returned.removeDuplicates();
-    m_mapping->setReturnedClasses(returned);
-}
-
-// Runs users start on the hub: shown like a local run, over the asset the request names.
-void MainWindow::showHubResult(const runtime::RequestResult &result)
-{
-    if (result.local)
-        return; // local runs come through localRunFinished
-    m_launcher->loadImageOf(result.request);
-    showAnswer(result.answer.toJson(), result.problems, runtime::categorySchemaOf(result.request));
-    if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
-        m_centre->setCurrentWidget(m_preview);
-    statusBar()->showMessage(
-        tr("Hub run %1: %n object(s), %2 problem(s)", nullptr, m_preview->scene()->objectCount())
-            .arg(result.session)
-            .arg(result.problems.size()),
-        10000);
-    Q_EMIT hubResultShown(result.session);
-}
-
 Result<void> MainWindow::exportProfile(const QString &path) const
 {
     const ConnectionProfile connection = m_connection->profile();
@@ -474,39 +424,9 @@ void MainWindow::wireLocalHub()
                 m_preview->setAnswer(json::object());
                 m_centre->setCurrentWidget(m_preview);
             });
-    connect(m_localHub, &LocalHubPanel::runFinished, this, &MainWindow::showLocalHubOutcome);
-}
-
-// What the author's script answered the local hub: read, checked and drawn like any other run.
-void MainWindow::showLocalHubOutcome(const hub::RunOutcome &outcome)
-{
-    if (!outcome.ok) {
-        statusBar()->showMessage(
-            tr("Local hub run %1 failed: %2").arg(outcome.session, outcome.error), 15000);
-        Q_EMIT localHubResultShown(outcome.session, false);
-        return;
-    }
-    // A workflow run's annotate body wraps the answer; an interactive response is the result.
-    const json result = !outcome.workflow            ? outcome.result
-                        : outcome.result.is_object() ? outcome.result.value("answer", json())
-                                                     : json();
-    const QSize size = m_preview->scene()->imageSize();
-    const runtime::CheckedResult checked = runtime::checkResult(
-        result, m_localHubSchema, size.isEmpty() ? std::nullopt : std::optional(size));
-    if (!checked.answer) {
-        statusBar()->showMessage(tr("Local hub run %1 returned an invalid result: %2")
-                                     .arg(outcome.session, checked.error),
-                                 15000);
-        Q_EMIT localHubResultShown(outcome.session, false);
-        return;
-    }
-    showAnswer(checked.answer->toJson(), checked.problems, m_localHubSchema);
-    statusBar()->showMessage(tr("Local hub run %1: %n object(s), %2 problem(s)", nullptr,
-                                int(checked.answer->objects.size()))
-                                 .arg(outcome.session)
-                                 .arg(checked.problems.size()),
-                             10000);
-    Q_EMIT localHubResultShown(outcome.session, true);
+    connect(m_localHub, &LocalHubPanel::runFinished, this, [this](const hub::RunOutcome &outcome) {
+        m_presenter->showLocalHubOutcome(outcome, m_localHubSchema);
+    });
 }
 
 void MainWindow::loadLabelSet(const QString &projectId)
@@ -539,67 +459,6 @@ void MainWindow::loadLabelSet(const QString &projectId)
             }
             mapping->setLabelTools(*parsed);
         });
-}
-
-void MainWindow::approvePending(const QString &id, const json &edited)
-{
-    if (const Result<void> approved = m_controller->runtime()->approveEdited(id, edited); !approved)
-        statusBar()->showMessage(approved.error().message, 10000);
-}
-
-// Edits in the review panel are checked as core checked the original: against the request's
-// categorySchema and the image on screen.
-std::vector<annotation::Problem> MainWindow::revalidate(const json &edited) const
-{
-    json schema;
-    for (const runtime::PendingResult &p : m_controller->runtime()->pendingResults())
-        if (p.id == m_review->currentId())
-            schema = runtime::categorySchemaOf(p.request);
-    const QSize size = m_review->preview()->scene()->imageSize();
-    return runtime::checkResult(edited, schema, size.isEmpty() ? std::nullopt : std::optional(size))
-        .problems;
-}
-
-void MainWindow::refreshPending()
-{
-    const QList<runtime::PendingResult> pending = m_controller->runtime()->pendingResults();
-    QStringList live;
-    for (const runtime::PendingResult &p : pending) {
-        live << p.id;
-        if (m_review->pendingIds().contains(p.id))
-            continue;
-        const runtime::CheckedResult checked
-            = runtime::checkResult(p.result, runtime::categorySchemaOf(p.request));
-        PendingReview review;
-        review.id = p.id;
-        review.title = p.session;
-        review.answer = checked.answer ? checked.answer->toJson() : p.result;
-        if (checked.answer)
-            review.problems = checked.problems;
-        // The console's own runs name a local file (or a resource) as their image.
-        const QString dataUrl = runtime::textField(p.request, "dataURL");
-        if (dataUrl.startsWith(QStringLiteral("qrc:")) || QUrl(dataUrl).isLocalFile())
-            review.imagePath = dataUrl.startsWith(QStringLiteral("qrc:"))
-                                   ? dataUrl.mid(3)
-                                   : QUrl(dataUrl).toLocalFile();
-        const bool localImage = !review.imagePath.isEmpty();
-        m_review->enqueue(std::move(review));
-        if (localImage)
-            continue;
-        const QString id = p.id;
-        QPointer<ReviewPanel> panel(m_review);
-        // Decoded off the GUI thread by the panel.
-        m_controller->fetchAssetImage(m_controller->withKnownApiKey(p.request),
-                                      [panel, id](Result<QByteArray> bytes) {
-                                          if (panel && bytes)
-                                              panel->setImageData(id, std::move(*bytes));
-                                      });
-    }
-    for (const QString &id : m_review->pendingIds())
-        if (!live.contains(id))
-            m_review->withdraw(id);
-    if (!pending.isEmpty())
-        m_centre->setCurrentWidget(m_review);
 }
 
 void MainWindow::prepareSandbox(bool force)

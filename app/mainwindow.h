@@ -28,6 +28,7 @@ class PreviewPanel;
 class ReviewPanel;
 class RunLauncher;
 class RunPanel;
+class RunPresenter;
 struct RunSettings;
 class SecretStore;
 struct RunSource;
@@ -85,17 +86,8 @@ private:
     void wireLauncher();
     void replay(const nlohmann::json &logged, bool withCurrentSettings);
     RunSettings runSettings() const;
-    void showLocalOutcome(const runtime::LocalRunResult &outcome);
-    void showLocalCancelled(quint64 requestId, const QString &reason);
-    void showHubResult(const runtime::RequestResult &result);
     void wireLocalHub();
-    void showLocalHubOutcome(const hub::RunOutcome &outcome);
-    void showAnswer(const nlohmann::json &answer, const std::vector<annotation::Problem> &problems,
-                    const nlohmann::json &categorySchema);
     void loadLabelSet(const QString &projectId);
-    void approvePending(const QString &id, const nlohmann::json &edited);
-    std::vector<annotation::Problem> revalidate(const nlohmann::json &edited) const;
-    void refreshPending();
     void updateRunGate();
     void showClasses();
 
@@ -104,6 +96,7 @@ private:
     SecretStore *m_secrets = nullptr;
     ConsoleController *m_controller = nullptr;
     RunLauncher *m_launcher = nullptr;
+    RunPresenter *m_presenter = nullptr;
     ConnectionPanel *m_connection = nullptr;
     CallbackPanel *m_callback = nullptr;
     RunPanel *m_run = nullptr;
