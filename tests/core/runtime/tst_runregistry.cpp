@@ -45,6 +45,20 @@ runtime::RuntimeOptions offline(runtime::ReviewPolicy review = runtime::ReviewPo
     return options;
 }
 
+// A runtime without a hub and the registry that follows it.
+struct Offline
+{
+    explicit Offline(callbacks::Callback *callback,
+                     runtime::ReviewPolicy review = runtime::ReviewPolicy::Auto)
+        : rt(offline(review), callback)
+    {
+        runs.observe(&rt);
+    }
+    runtime::PluginRuntime rt;
+    runtime::RunRegistry runs;
+    QSignalSpy finished{&runs, &runtime::RunRegistry::localRunFinished};
+};
+
 } // namespace
 
 class tst_RunRegistry : public QObject
@@ -77,10 +91,9 @@ void tst_RunRegistry::init()
 
 void tst_RunRegistry::localRunHasTypedStagesInOrder()
 {
-    runtime::PluginRuntime rt(offline(), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
+    Offline o(m_callback.get());
+    auto &runs = o.runs;
+    auto &finished = o.finished;
     const quint64 id = runs.startLocal(payload("s-1", "{}"));
     QTRY_COMPARE(finished.count(), 1);
     const runtime::Run *run = runs.run(id);
@@ -113,10 +126,10 @@ void tst_RunRegistry::holdAppliesToLocalRuns_data()
 void tst_RunRegistry::holdAppliesToLocalRuns()
 {
     QFETCH(bool, approve);
-    runtime::PluginRuntime rt(offline(runtime::ReviewPolicy::Hold), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
+    Offline o(m_callback.get(), runtime::ReviewPolicy::Hold);
+    auto &rt = o.rt;
+    auto &runs = o.runs;
+    auto &finished = o.finished;
     QSignalSpy pending(&rt, &runtime::PluginRuntime::pendingChanged);
     const quint64 id = runs.startLocal(payload("held-1", "{}"));
     QTRY_COMPARE(rt.pendingResults().size(), 1);
@@ -149,13 +162,13 @@ void tst_RunRegistry::holdAppliesToLocalRuns()
 
 void tst_RunRegistry::replaySendsTheRecordedRequestExactly()
 {
-    runtime::PluginRuntime rt(offline(), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
+    Offline o(m_callback.get());
+    auto &rt = o.rt;
+    auto &runs = o.runs;
+    auto &finished = o.finished;
     QList<logging::LogEntry> logs;
     connect(&rt, &runtime::PluginRuntime::logged, this,
             [&logs](const logging::LogEntry &entry) { logs.append(entry); });
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
     const json original = payload("r-1", R"({"threshold": 0.25})");
     const quint64 first = runs.startLocal(original);
     QTRY_COMPARE(finished.count(), 1);
@@ -182,10 +195,9 @@ void tst_RunRegistry::replaySendsTheRecordedRequestExactly()
 
 void tst_RunRegistry::replayWithCurrentSettingsIsItsOwnRequest()
 {
-    runtime::PluginRuntime rt(offline(), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
+    Offline o(m_callback.get());
+    auto &runs = o.runs;
+    auto &finished = o.finished;
     const quint64 first = runs.startLocal(payload("c-1", "{}"));
     QTRY_COMPARE(finished.count(), 1);
     json current = runs.run(first)->request;
@@ -214,13 +226,13 @@ void tst_RunRegistry::printAppearsOnceWithItsSession()
     options.function = QStringLiteral("model");
     options.bridgeDir = test::sourcePath(QStringLiteral("resources/bridge"));
     callbacks::adapters::PythonCallback python(options);
-    runtime::PluginRuntime rt(offline(), &python);
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
+    Offline o(&python);
+    auto &rt = o.rt;
+    auto &runs = o.runs;
+    auto &finished = o.finished;
     QList<logging::LogEntry> logs;
     connect(&rt, &runtime::PluginRuntime::logged, this,
             [&logs](const logging::LogEntry &entry) { logs.append(entry); });
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
     runs.startLocal(payload("print-1", "{}"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
     const auto outcome = finished.first().at(1).value<runtime::LocalRunResult>();
