@@ -53,10 +53,20 @@ struct Offline
         : rt(offline(review), callback)
     {
         runs.observe(&rt);
+        QObject::connect(&rt, &runtime::PluginRuntime::logged, &runs,
+                         [this](const logging::LogEntry &entry) { logs.append(entry); });
+    }
+    // Starts a local run and waits (bounded) until it has finished; its id in the registry.
+    quint64 runToTheEnd(const json &request)
+    {
+        const qsizetype before = finished.count();
+        const quint64 id = runs.startLocal(request);
+        return QTest::qWaitFor([&] { return finished.count() > before; }, 5000) ? id : 0;
     }
     runtime::PluginRuntime rt;
     runtime::RunRegistry runs;
     QSignalSpy finished{&runs, &runtime::RunRegistry::localRunFinished};
+    QList<logging::LogEntry> logs; // the runtime's log
 };
 
 } // namespace
@@ -92,10 +102,9 @@ void tst_RunRegistry::init()
 void tst_RunRegistry::localRunHasTypedStagesInOrder()
 {
     Offline o(m_callback.get());
+    const quint64 id = o.runToTheEnd(payload("s-1", "{}"));
+    QCOMPARE(o.finished.count(), 1);
     auto &runs = o.runs;
-    auto &finished = o.finished;
-    const quint64 id = runs.startLocal(payload("s-1", "{}"));
-    QTRY_COMPARE(finished.count(), 1);
     const runtime::Run *run = runs.run(id);
     QVERIFY(run);
     QCOMPARE(run->source, runtime::RunSource::Local);
@@ -163,12 +172,9 @@ void tst_RunRegistry::holdAppliesToLocalRuns()
 void tst_RunRegistry::replaySendsTheRecordedRequestExactly()
 {
     Offline o(m_callback.get());
-    auto &rt = o.rt;
     auto &runs = o.runs;
     auto &finished = o.finished;
-    QList<logging::LogEntry> logs;
-    connect(&rt, &runtime::PluginRuntime::logged, this,
-            [&logs](const logging::LogEntry &entry) { logs.append(entry); });
+    const auto &logs = o.logs;
     const json original = payload("r-1", R"({"threshold": 0.25})");
     const quint64 first = runs.startLocal(original);
     QTRY_COMPARE(finished.count(), 1);
@@ -196,10 +202,10 @@ void tst_RunRegistry::replaySendsTheRecordedRequestExactly()
 void tst_RunRegistry::replayWithCurrentSettingsIsItsOwnRequest()
 {
     Offline o(m_callback.get());
+    const quint64 first = o.runToTheEnd(payload("c-1", "{}"));
     auto &runs = o.runs;
     auto &finished = o.finished;
-    const quint64 first = runs.startLocal(payload("c-1", "{}"));
-    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.count(), 1);
     json current = runs.run(first)->request;
     current["configJSON"] = R"({"threshold": 0.9})";
     auto replayed = runs.replay(first, current);
@@ -227,12 +233,9 @@ void tst_RunRegistry::printAppearsOnceWithItsSession()
     options.bridgeDir = test::sourcePath(QStringLiteral("resources/bridge"));
     callbacks::adapters::PythonCallback python(options);
     Offline o(&python);
-    auto &rt = o.rt;
     auto &runs = o.runs;
     auto &finished = o.finished;
-    QList<logging::LogEntry> logs;
-    connect(&rt, &runtime::PluginRuntime::logged, this,
-            [&logs](const logging::LogEntry &entry) { logs.append(entry); });
+    const auto &logs = o.logs;
     runs.startLocal(payload("print-1", "{}"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
     const auto outcome = finished.first().at(1).value<runtime::LocalRunResult>();
