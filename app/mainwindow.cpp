@@ -2,6 +2,8 @@
 
 #include "annotation/annotation.h"
 #include "console/consolecontroller.h"
+#include "console/runlauncher.h"
+#include "console/runpresenter.h"
 #include "console/setupprofile.h"
 #include "logging/logentry.h"
 #include "panels/callback/callbackpanel.h"
@@ -11,17 +13,21 @@
 #include "panels/connection/connectionprofile.h"
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
+#include "panels/log/requesttimeline.h"
 #include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
 #include "panels/mapping/mappingstore.h"
 #include "panels/preview/classpalette.h"
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewscene.h"
+#include "panels/review/reviewfeed.h"
 #include "panels/review/reviewpanel.h"
 #include "panels/run/runpanel.h"
 #include "profile/profilefile.h"
 #include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
+#include "runtime/run.h"
+#include "runtime/runregistry.h"
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
 
@@ -72,10 +78,12 @@ MainWindow::MainWindow(QWidget *parent, SecretStorage secretStorage)
     m_secrets = new SecretStore(QStringLiteral("ango-console"), this);
     m_secrets->setSessionOnly(secretStorage == SecretStorage::SessionOnly);
     m_controller = new ConsoleController(pendingStorePath(), this);
+    m_launcher = new RunLauncher(m_controller, this);
     buildPanels();
     m_connection->setSecretsSessionOnly(secretStorage == SecretStorage::SessionOnly);
     buildMenus();
     wireController();
+    wireLauncher();
 
     m_defaultState = saveState(kLayoutVersion);
     resize(1440, 900);
@@ -233,7 +241,7 @@ void MainWindow::buildMenus()
     QAction *runAction = runMenu->addAction(tr("&Run callback"), this, &MainWindow::startRun);
     runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Return")));
     runMenu->addAction(tr("&Cancel run"), QKeySequence(Qt::Key_Escape), this,
-                       &MainWindow::cancelRun);
+                       [this] { m_launcher->cancel(); });
     runMenu->addSeparator();
     m_reviewPolicy = new QActionGroup(this);
     QAction *autoDeliver = runMenu->addAction(tr("Deliver results at once (auto)"));
@@ -252,6 +260,13 @@ void MainWindow::buildMenus()
                                          : runtime::ReviewPolicy::Auto);
     });
     runMenu->addAction(m_log->replayAction());
+    QAction *replayCurrent = runMenu->addAction(tr("Replay with current &settings"), this, [this] {
+        if (const auto recorded = m_log->replayablePayload())
+            replay(*recorded, true);
+    });
+    replayCurrent->setObjectName(QStringLiteral("replayWithCurrentSettings"));
+    replayCurrent->setToolTip(tr("Run the selected request again with the current class mapping "
+                                 "and configJSON instead of the recorded ones"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
@@ -272,6 +287,14 @@ void MainWindow::buildMenus()
 void MainWindow::wireController()
 {
     connect(m_controller, &ConsoleController::logged, m_log, &LogPanel::append);
+    m_log->timelineModel()->setRunRegistry(m_controller->runs());
+    connect(m_controller->runs(), &runtime::RunRegistry::runChanged, this,
+            [this](quint64 id, const runtime::RunStage &stage) {
+                if (stage.stage != runtime::RequestStage::Held || id != m_controller->localRunId())
+                    return;
+                m_run->setBusy(false);
+                m_run->setOutcome(tr("Held for review: approve or discard it in Review"), true);
+            });
     connect(m_controller, &ConsoleController::statusChanged, this,
             [this](const runtime::RuntimeStatus &status) {
                 m_connection->setStatus(status);
@@ -282,12 +305,25 @@ void MainWindow::wireController()
                                            .arg(status.failed)
                                            .arg(status.pending));
             });
-    connect(m_controller, &ConsoleController::localRunFinished, this,
-            &MainWindow::showLocalOutcome);
-    connect(m_controller, &ConsoleController::localRunCancelled, this,
-            &MainWindow::showLocalCancelled);
-    connect(m_controller, &ConsoleController::resultReady, this, &MainWindow::showHubResult);
-    connect(m_controller, &ConsoleController::pendingChanged, this, &MainWindow::refreshPending);
+    m_presenter = new RunPresenter(m_preview, m_mapping, m_run, this);
+    connect(m_presenter, &RunPresenter::runShown, this, &MainWindow::runShown);
+    connect(m_presenter, &RunPresenter::hubResultShown, this, &MainWindow::hubResultShown);
+    connect(m_presenter, &RunPresenter::localHubResultShown, this,
+            &MainWindow::localHubResultShown);
+    connect(m_presenter, &RunPresenter::noticed, statusBar(), &QStatusBar::showMessage);
+    connect(m_controller, &ConsoleController::localRunFinished, m_presenter,
+            &RunPresenter::showLocalOutcome);
+    connect(m_controller, &ConsoleController::localRunCancelled, m_presenter,
+            [this](quint64, const QString &reason) { m_presenter->showLocalCancelled(reason); });
+    connect(m_controller, &ConsoleController::resultReady, this,
+            [this](const runtime::RequestResult &result) {
+                if (result.local)
+                    return; // local runs come through localRunFinished
+                m_launcher->loadImageOf(result.request);
+                if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
+                    m_centre->setCurrentWidget(m_preview);
+                m_presenter->showHubResult(result);
+            });
     connect(m_controller, &ConsoleController::callbackChanged, m_callback,
             &CallbackPanel::setCallback);
 
@@ -306,39 +342,57 @@ void MainWindow::wireController()
                 m_callback->setError(made ? QString() : made.error().message);
             });
 
-    connect(m_run, &RunPanel::runRequested, this,
-            [this](const RunSource &source) { runOn(source, json()); });
-    connect(m_run, &RunPanel::cancelRequested, this, &MainWindow::cancelRun);
+    connect(m_run, &RunPanel::runRequested, this, &MainWindow::startRun);
+    connect(m_run, &RunPanel::cancelRequested, m_launcher, &RunLauncher::cancel);
     connect(m_config, &ConfigEditor::validityChanged, this, &MainWindow::updateRunGate);
     connect(m_config, &ConfigEditor::configJsonChanged, this, [this](const QString &text) {
         m_settings.setValue(QStringLiteral("config/text"), text);
     });
     connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this, &MainWindow::showClasses);
     connect(m_mapping, &ClassMappingPanel::labelSetRequested, this, &MainWindow::loadLabelSet);
-    connect(m_log, &LogPanel::replayRequested, this, [this](const json &recorded) {
-        // The log keeps the apiKey masked; the callback gets the real one when the console has it.
-        const json payload = m_controller->withKnownApiKey(recorded);
-        showAssetOf(payload);
-        m_run->setBusy(true);
-        m_controller->runLocal(payload);
-    });
+    connect(m_log, &LogPanel::replayRequested, this,
+            [this](const json &recorded) { replay(recorded, false); });
 
     wireLocalHub();
 
-    m_review->setValidator([this](const json &edited) { return revalidate(edited); });
-    connect(m_review, &ReviewPanel::imageFailed, this,
-            [this](const QString &id, const QString &message) {
-                statusBar()->showMessage(
-                    tr("Image of held result %1 not shown: %2").arg(id, message), 15000);
-            });
-    connect(m_review, &ReviewPanel::approveRequested, this, &MainWindow::approvePending);
-    connect(m_review, &ReviewPanel::discardRequested, this, [this](const QString &id) {
-        if (auto discarded = m_controller->runtime()->discard(id); !discarded)
-            statusBar()->showMessage(discarded.error().message, 10000);
-    });
+    auto *feed = new ReviewFeed(m_review, m_controller, this);
+    connect(feed, &ReviewFeed::noticed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 15000); });
+    connect(feed, &ReviewFeed::resultsWaiting, this,
+            [this] { m_centre->setCurrentWidget(m_review); });
     connect(m_review, &ReviewPanel::pendingCountChanged, this, [this](int count) {
         m_centre->setTabText(1, count ? tr("Review (%1)").arg(count) : tr("Review"));
     });
+}
+
+// Replay re-sends the run's recorded request exactly (the log only has it with the apiKey
+// masked); with current settings, the window's mapping and configJSON replace the recorded ones.
+void MainWindow::replay(const json &logged, bool withCurrentSettings)
+{
+    const auto runs = m_controller->runs()->runsOfSession(runtime::textField(logged, "session"));
+    const quint64 original = runs.isEmpty() ? 0 : runs.constFirst()->id;
+    json request = original ? runs.constFirst()->request : m_controller->withKnownApiKey(logged);
+    if (!request.is_object())
+        return;
+    if (withCurrentSettings) {
+        request["categorySchema"] = m_mapping->categorySchema();
+        if (m_config->isEmpty())
+            request.erase("configJSON");
+        else
+            request["configJSON"] = m_config->configJson().toStdString();
+    }
+    m_launcher->loadImageOf(request);
+    m_run->setBusy(true);
+    if (!original) { // from an earlier session of the console: what the log kept
+        m_controller->runLocal(request);
+        return;
+    }
+    const auto started = withCurrentSettings ? m_controller->replay(original, request)
+                                             : m_controller->replay(original);
+    if (!started) {
+        m_run->setBusy(false);
+        m_run->setOutcome(started.error().message, false);
+    }
 }
 
 void MainWindow::updateRunGate()
@@ -355,33 +409,13 @@ void MainWindow::showClasses()
     m_review->setClasses(classes);
 }
 
-json MainWindow::buildPayload(const RunSource &source, const QString &assetUrl) const
+RunSettings MainWindow::runSettings() const
 {
-    // Exactly the keys the hub sends (ango-protocol.md §2.1); configJSON is the editor's text.
-    json payload = {
-        {"projectId",
-         (source.projectId.isEmpty() ? m_mapping->projectId() : source.projectId).toStdString()},
-        {"categorySchema", m_mapping->categorySchema()},
-        {"assetId", (source.assetId.isEmpty() ? source.externalId : source.assetId).toStdString()},
-        {"dataURL", assetUrl.toStdString()},
-        {"apiKey", source.apiKey.toStdString()},
-        {"orgId", "local"},
-        {"runBy", "ango-console"},
-        {"session", QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString()},
-        {"batches", json::array()},
-        {"workflow", false},
-    };
-    if (!m_config->isEmpty())
-        payload["configJSON"] = m_config->configJson().toStdString();
-    return payload;
+    return {m_mapping->categorySchema(), m_config->isEmpty() ? QString() : m_config->configJson(),
+            m_mapping->projectId(), m_connection->profile().apiHost};
 }
 
 void MainWindow::startRun()
-{
-    runOn(m_run->source(), json());
-}
-
-void MainWindow::runOn(const RunSource &source, const json &)
 {
     if (!m_config->isValid()) {
         m_run->setOutcome(tr("configJSON is invalid: %1").arg(m_config->validationMessage()),
@@ -389,148 +423,38 @@ void MainWindow::runOn(const RunSource &source, const json &)
         Q_EMIT runShown(false);
         return;
     }
-    if (source.kind == RunSource::Kind::ProjectAsset) {
-        lookUpAndRun(source);
-        return;
-    }
-    m_runImagePath = source.filePath;
-    m_preview->loadImageFile(source.filePath);
-    const QString url
-        = source.filePath.startsWith(QLatin1Char(':'))
-              ? QStringLiteral("qrc") + source.filePath
-              : QUrl::fromLocalFile(QFileInfo(source.filePath).absoluteFilePath()).toString();
-    m_run->setBusy(true);
-    m_preview->setAnswer(json::object());
-    m_controller->runLocal(buildPayload(source, url));
+    m_launcher->start(m_run->source(), runSettings());
 }
 
-// A project asset is run as the hub runs it: the callback gets the asset's file URL and ids in
-// the payload, so the asset is looked up first (with the key typed in the Run panel, on the API
-// host of the Connection panel). A failed look-up starts no run.
-void MainWindow::lookUpAndRun(const RunSource &source)
+void MainWindow::wireLauncher()
 {
-    const QUrl apiHost = m_connection->profile().apiHost;
-    rest::AssetQuery query;
-    query.projectId = source.projectId;
-    query.assetId = source.assetId;
-    query.externalId = source.externalId;
-    const quint64 lookUp = m_lookUp = ++m_lookUps;
-    m_run->setBusy(true);
-    m_run->setOutcome(tr("Looking up the asset…"), true);
-    m_preview->clear();
-    m_controller->lookUpAsset(apiHost, source.apiKey, query,
-                              [this, lookUp, source, apiHost](Result<json> asset) {
-                                  if (lookUp != m_lookUp)
-                                      return; // cancelled, or a newer run started
-                                  m_lookUp = 0;
-                                  if (!asset) {
-                                      failLookUp(asset.error().message);
-                                      return;
-                                  }
-                                  runLookedUpAsset(source, apiHost, *asset);
-                              });
-}
-
-void MainWindow::runLookedUpAsset(const RunSource &source, const QUrl &apiHost, const json &asset)
-{
-    auto text = [&asset](const char *key) {
-        const auto it = asset.is_object() ? asset.find(key) : asset.end();
-        return it != asset.end() && it->is_string() ? QString::fromStdString(it->get<std::string>())
-                                                    : QString();
-    };
-    const QString dataUrl = text("data");
-    if (dataUrl.isEmpty()) {
-        failLookUp(tr("the asset has no file URL (\"data\")"));
-        return;
-    }
-    json payload = buildPayload(source, dataUrl);
-    const QString assetId = text("_id");
-    payload["assetId"] = (assetId.isEmpty() ? source.assetId : assetId).toStdString();
-    if (const QString externalId = text("externalId"); !externalId.isEmpty())
-        payload["externalId"] = externalId.toStdString();
-    m_runImagePath.clear();
-    m_run->setOutcome(tr("Running…"), true);
-    showAssetOf(payload, apiHost);
-    m_controller->runLocal(payload);
-}
-
-void MainWindow::failLookUp(const QString &message)
-{
-    m_run->setBusy(false);
-    m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message), false);
-    Q_EMIT runShown(false);
-}
-
-void MainWindow::cancelRun()
-{
-    if (m_lookUp == 0) {
-        m_controller->cancelLocalRun();
-        return;
-    }
-    m_lookUp = 0; // its answer is dropped when it comes
-    m_run->setBusy(false);
-    m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
-    Q_EMIT runShown(false);
-}
-
-void MainWindow::showLocalOutcome(const runtime::LocalRunResult &outcome)
-{
-    m_run->setBusy(false);
-    if (!outcome.error.isEmpty()) {
-        m_run->setOutcome(tr("Run failed: %1").arg(outcome.error), false);
+    connect(m_launcher, &RunLauncher::lookUpStarted, this, [this] {
+        m_run->setBusy(true);
+        m_run->setOutcome(tr("Looking up the asset…"), true);
+        m_preview->clear();
+    });
+    connect(m_launcher, &RunLauncher::lookUpFailed, this, [this](const QString &message) {
+        m_run->setBusy(false);
+        m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message),
+                          false);
         Q_EMIT runShown(false);
-        return;
-    }
-    showAnswer(outcome.answer ? outcome.answer->toJson() : json::object(), outcome.problems,
-               m_mapping->categorySchema());
-    const int objects = m_preview->scene()->objectCount();
-    m_run->setOutcome(tr("%n object(s) in %1 ms, %2 problem(s)", nullptr, objects)
-                          .arg(outcome.durationMs)
-                          .arg(outcome.problems.size()),
-                      true);
-    Q_EMIT runShown(true);
-}
-
-void MainWindow::showLocalCancelled(quint64 requestId, const QString &reason)
-{
-    Q_UNUSED(requestId)
-    m_run->setBusy(false);
-    m_run->setOutcome(tr("Run cancelled (%1)").arg(reason), false);
-    Q_EMIT runShown(false);
-}
-
-void MainWindow::showAnswer(const json &answer, const std::vector<annotation::Problem> &problems,
-                            const json &categorySchema)
-{
-    const QList<ClassInfo> classes = classesFromMapping(categorySchema);
-    m_preview->setClasses(classes);
-    m_preview->setAnswer(answer);
-    m_preview->setProblems(problems);
-
-    QStringList returned;
-    for (const json &object : answer.value("objects", json::array()))
-        if (object.contains("modelClass") && object["modelClass"].is_string())
-            returned << QString::fromStdString(object["modelClass"].get<std::string>());
-    returned.removeDuplicates();
-    m_mapping->setReturnedClasses(returned);
-}
-
-// Runs users start on the hub: shown like a local run, over the asset the request names.
-void MainWindow::showHubResult(const runtime::RequestResult &result)
-{
-    if (result.local)
-        return; // local runs come through localRunFinished
-    showAssetOf(result.request);
-    showAnswer(result.answer.toJson(), result.problems,
-               result.request.value("categorySchema", json()));
-    if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
-        m_centre->setCurrentWidget(m_preview);
-    statusBar()->showMessage(
-        tr("Hub run %1: %n object(s), %2 problem(s)", nullptr, m_preview->scene()->objectCount())
-            .arg(result.session)
-            .arg(result.problems.size()),
-        10000);
-    Q_EMIT hubResultShown(result.session);
+    });
+    connect(m_launcher, &RunLauncher::lookUpCancelled, this, [this] {
+        m_run->setBusy(false);
+        m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
+        Q_EMIT runShown(false);
+    });
+    connect(m_launcher, &RunLauncher::runStarted, this, [this] {
+        m_run->setBusy(true);
+        m_run->setOutcome(tr("Running…"), true);
+        m_preview->setAnswer(json::object());
+    });
+    connect(m_launcher, &RunLauncher::imageFileChosen, m_preview, &PreviewPanel::loadImageFile);
+    connect(m_launcher, &RunLauncher::imageFetched, m_preview, &PreviewPanel::loadImageData);
+    connect(m_launcher, &RunLauncher::imageFailed, this, [this](const QString &message) {
+        m_preview->setImage(QImage());
+        statusBar()->showMessage(tr("Asset image not loaded: %1").arg(message), 15000);
+    });
 }
 
 Result<void> MainWindow::exportProfile(const QString &path) const
@@ -557,74 +481,14 @@ void MainWindow::wireLocalHub()
     connect(m_localHub, &LocalHubPanel::runStarted, this,
             [this](const QString &, const QString &imagePath, const json &categorySchema) {
                 m_localHubSchema = categorySchema;
-                m_runImagePath = imagePath;
-                ++m_assetTicket; // an earlier fetch must not replace this image
+                m_launcher->supersedeImage(); // an earlier fetch must not replace this image
                 m_preview->loadImageFile(imagePath);
                 m_preview->setAnswer(json::object());
                 m_centre->setCurrentWidget(m_preview);
             });
-    connect(m_localHub, &LocalHubPanel::runFinished, this, &MainWindow::showLocalHubOutcome);
-}
-
-// What the author's script answered the local hub: read, checked and drawn like any other run.
-void MainWindow::showLocalHubOutcome(const hub::RunOutcome &outcome)
-{
-    if (!outcome.ok) {
-        statusBar()->showMessage(
-            tr("Local hub run %1 failed: %2").arg(outcome.session, outcome.error), 15000);
-        Q_EMIT localHubResultShown(outcome.session, false);
-        return;
-    }
-    // A workflow run's annotate body wraps the answer; an interactive response is the result.
-    const json result
-        = outcome.workflow ? outcome.result.value("answer", json::object()) : outcome.result;
-    const auto answer = annotation::normalize(result);
-    if (!answer) {
-        statusBar()->showMessage(tr("Local hub run %1 returned an invalid result: %2")
-                                     .arg(outcome.session, answer.error().message),
-                                 15000);
-        Q_EMIT localHubResultShown(outcome.session, false);
-        return;
-    }
-    annotation::ValidationContext context{m_localHubSchema, {}};
-    if (const QSize size = m_preview->scene()->imageSize(); !size.isEmpty())
-        context.imageSize = size;
-    const auto problems = annotation::validate(*answer, context);
-    showAnswer(answer->toJson(), problems, m_localHubSchema);
-    statusBar()->showMessage(
-        tr("Local hub run %1: %n object(s), %2 problem(s)", nullptr, int(answer->objects.size()))
-            .arg(outcome.session)
-            .arg(problems.size()),
-        10000);
-    Q_EMIT localHubResultShown(outcome.session, true);
-}
-
-void MainWindow::showAssetOf(const json &payload, const QUrl &apiHost)
-{
-    const quint64 ticket = ++m_assetTicket;
-    const QString dataUrl = QString::fromStdString(payload.value("dataURL", std::string()));
-    if (dataUrl.startsWith(QStringLiteral("qrc:"))) {
-        m_preview->loadImageFile(dataUrl.mid(3));
-        return;
-    }
-    if (const QUrl url(dataUrl); url.isLocalFile()) {
-        m_preview->loadImageFile(url.toLocalFile());
-        return;
-    }
-    m_controller->fetchAssetImage(
-        payload,
-        [this, ticket](Result<QByteArray> bytes) {
-            if (ticket != m_assetTicket)
-                return; // a later run's image is on its way
-            if (!bytes) {
-                m_preview->setImage(QImage());
-                statusBar()->showMessage(
-                    tr("Asset image not loaded: %1").arg(bytes.error().message), 15000);
-                return;
-            }
-            m_preview->loadImageData(*bytes);
-        },
-        apiHost);
+    connect(m_localHub, &LocalHubPanel::runFinished, this, [this](const hub::RunOutcome &outcome) {
+        m_presenter->showLocalHubOutcome(outcome, m_localHubSchema);
+    });
 }
 
 void MainWindow::loadLabelSet(const QString &projectId)
@@ -659,78 +523,6 @@ void MainWindow::loadLabelSet(const QString &projectId)
         });
 }
 
-void MainWindow::approvePending(const QString &id, const json &edited)
-{
-    runtime::PluginRuntime *rt = m_controller->runtime();
-    // Unchanged: the callback's own result goes out, exactly as it returned it.
-    bool unchanged = false;
-    for (const runtime::PendingResult &p : rt->pendingResults()) {
-        if (p.id == id) {
-            const auto normalised = annotation::normalize(p.result);
-            unchanged = normalised && normalised->toJson() == edited;
-            break;
-        }
-    }
-    const Result<void> approved = unchanged ? rt->approve(id) : rt->approveEdited(id, edited);
-    if (!approved)
-        statusBar()->showMessage(approved.error().message, 10000);
-}
-
-// Edits in the review panel are checked as the runtime checked the original: against the
-// request's categorySchema and the image on screen.
-std::vector<annotation::Problem> MainWindow::revalidate(const json &edited) const
-{
-    const auto normalised = annotation::normalize(edited);
-    if (!normalised)
-        return {annotation::Problem{"", normalised.error().message, annotation::Severity::Error}};
-    annotation::ValidationContext context;
-    const QString id = m_review->currentId();
-    for (const runtime::PendingResult &p : m_controller->runtime()->pendingResults()) {
-        if (p.id == id) {
-            context.categorySchema = p.request.value("categorySchema", json());
-            break;
-        }
-    }
-    if (const QSize size = m_review->preview()->scene()->imageSize(); !size.isEmpty())
-        context.imageSize = size;
-    return annotation::validate(*normalised, context);
-}
-
-void MainWindow::refreshPending()
-{
-    runtime::PluginRuntime *rt = m_controller->runtime();
-    const QList<runtime::PendingResult> pending = rt->pendingResults();
-    QStringList live;
-    for (const runtime::PendingResult &p : pending) {
-        live << p.id;
-        if (m_review->pendingIds().contains(p.id))
-            continue;
-        PendingReview review;
-        review.id = p.id;
-        auto answer = annotation::normalize(p.result);
-        review.answer = answer ? answer->toJson() : p.result;
-        review.title = p.session;
-        if (answer)
-            review.problems = annotation::validate(
-                *answer,
-                annotation::ValidationContext{p.request.value("categorySchema", json()), {}});
-        m_review->enqueue(std::move(review));
-        const QString id = p.id;
-        QPointer<ReviewPanel> panel(m_review);
-        // Decoded off the GUI thread by the panel.
-        m_controller->fetchAssetImage(m_controller->withKnownApiKey(p.request),
-                                      [panel, id](Result<QByteArray> bytes) {
-                                          if (panel && bytes)
-                                              panel->setImageData(id, std::move(*bytes));
-                                      });
-    }
-    for (const QString &id : m_review->pendingIds())
-        if (!live.contains(id))
-            m_review->withdraw(id);
-    if (!pending.isEmpty())
-        m_centre->setCurrentWidget(m_review);
-}
-
 void MainWindow::prepareSandbox(bool force)
 {
     if (!force && m_settings.value(QStringLiteral("sandbox/prepared"), false).toBool())
@@ -743,8 +535,8 @@ void MainWindow::prepareSandbox(bool force)
     }
     QList<ClassMapping> classes;
     for (const json &entry : mapping->categorySchema)
-        classes.push_back({QString::fromStdString(entry.value("modelClass", std::string())),
-                           QString::fromStdString(entry.value("schemaId", std::string()))});
+        classes.push_back(
+            {runtime::textField(entry, "modelClass"), runtime::textField(entry, "schemaId")});
     m_mapping->setProjectId(QStringLiteral("sandbox"));
     if (auto tools = labelToolsFromJson(mapping->labelSet.value("tools", json::array())))
         m_mapping->setLabelTools(*tools);

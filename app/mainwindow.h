@@ -26,7 +26,10 @@ class LogPanel;
 class MappingStore;
 class PreviewPanel;
 class ReviewPanel;
+class RunLauncher;
 class RunPanel;
+class RunPresenter;
+struct RunSettings;
 class SecretStore;
 struct RunSource;
 
@@ -84,32 +87,20 @@ private:
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &name,
                           Qt::DockWidgetArea area);
     void wireController();
-    void runOn(const RunSource &source, const nlohmann::json &asset);
-    void lookUpAndRun(const RunSource &source);
-    void runLookedUpAsset(const RunSource &source, const QUrl &apiHost,
-                          const nlohmann::json &asset);
-    void failLookUp(const QString &message);
-    void cancelRun();
-    void showLocalOutcome(const runtime::LocalRunResult &outcome);
-    void showLocalCancelled(quint64 requestId, const QString &reason);
-    void showHubResult(const runtime::RequestResult &result);
+    void wireLauncher();
+    void replay(const nlohmann::json &logged, bool withCurrentSettings);
+    RunSettings runSettings() const;
     void wireLocalHub();
-    void showLocalHubOutcome(const hub::RunOutcome &outcome);
-    void showAnswer(const nlohmann::json &answer, const std::vector<annotation::Problem> &problems,
-                    const nlohmann::json &categorySchema);
-    void showAssetOf(const nlohmann::json &payload, const QUrl &apiHost = {});
     void loadLabelSet(const QString &projectId);
-    void approvePending(const QString &id, const nlohmann::json &edited);
-    std::vector<annotation::Problem> revalidate(const nlohmann::json &edited) const;
-    void refreshPending();
     void updateRunGate();
     void showClasses();
-    nlohmann::json buildPayload(const RunSource &source, const QString &assetUrl) const;
 
     QSettings m_settings;
     std::unique_ptr<MappingStore> m_mappingStore;
     SecretStore *m_secrets = nullptr;
     ConsoleController *m_controller = nullptr;
+    RunLauncher *m_launcher = nullptr;
+    RunPresenter *m_presenter = nullptr;
     ConnectionPanel *m_connection = nullptr;
     CallbackPanel *m_callback = nullptr;
     RunPanel *m_run = nullptr;
@@ -129,10 +120,6 @@ private:
     QDockWidget *m_logDock = nullptr;
     bool m_layoutRestored = false;
     bool m_sized = false;
-    QString m_runImagePath;    // the image of the run on screen
-    quint64 m_assetTicket = 0; // a later asset fetch wins over an earlier one
-    quint64 m_lookUps = 0;     // asset look-ups started so far
-    quint64 m_lookUp = 0;      // the look-up the next run waits for; 0: none
 };
 
 } // namespace ango::app

@@ -4,6 +4,8 @@
 #include "panels/connection/connectionprofile.h"
 #include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
+#include "runtime/run.h"
+#include "runtime/runregistry.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -14,7 +16,14 @@ namespace ango::app {
 ConsoleController::ConsoleController(QString pendingStorePath, QObject *parent)
     : QObject(parent)
     , m_pendingStorePath(std::move(pendingStorePath))
+    , m_runs(new runtime::RunRegistry(this))
 {
+    connect(m_runs, &runtime::RunRegistry::localRunFinished, this,
+            [this](quint64, const runtime::LocalRunResult &outcome) {
+                Q_EMIT localRunFinished(outcome);
+            });
+    connect(m_runs, &runtime::RunRegistry::localRunCancelled, this,
+            &ConsoleController::localRunCancelled);
     rebuildRuntime(runtime::RuntimeOptions{}, false);
 }
 
@@ -38,16 +47,7 @@ Result<void> ConsoleController::useCallback(const QString &spec, const QVariantM
     std::unique_ptr<callbacks::Callback> previous = std::move(m_callback);
     m_callback = std::move(*made);
     m_callbackSpec = spec;
-    connect(m_callback.get(), &callbacks::Callback::outputLine, this,
-            [this](const QString &line, bool isError) {
-                logging::LogEntry entry;
-                entry.time = QDateTime::currentDateTimeUtc();
-                entry.level = isError ? logging::Level::Warning : logging::Level::Info;
-                entry.category = QStringLiteral("callback");
-                entry.kind = isError ? QStringLiteral("stderr") : QStringLiteral("stdout");
-                entry.message = line;
-                Q_EMIT logged(logging::redactEntry(m_redactor, std::move(entry)));
-            });
+    // Its output lines reach the log through the runtime, once, with their run's session.
     m_runtime->setCallback(m_callback.get());
     note(logging::Level::Info, tr("Callback: %1").arg(m_callback->describe()));
     Q_EMIT callbackChanged(m_callback.get());
@@ -98,40 +98,22 @@ bool ConsoleController::isConnected() const
 quint64 ConsoleController::runLocal(const nlohmann::json &payload)
 {
     rememberApiKey(payload);
-    // A C++ callback answers before runLocal() returns: the id is only known afterwards.
-    const quint64 id = m_runtime->runLocal(payload, [this](runtime::LocalRunResult outcome) {
-        if (outcome.requestId == m_localRun)
-            m_localRun = 0;
-        if (outcome.requestId == m_cancelling || m_cancelledRuns.remove(outcome.requestId))
-            return; // reported as cancelled; the GUI no longer waits for it
-        m_lastFinished = outcome.requestId;
-        Q_EMIT localRunFinished(outcome);
-    });
-    if (m_lastFinished != id)
-        m_localRun = id;
-    return id;
+    return m_runs->startLocal(payload);
+}
+
+Result<quint64> ConsoleController::replay(quint64 runId, std::optional<nlohmann::json> request)
+{
+    return m_runs->replay(runId, std::move(request));
 }
 
 void ConsoleController::cancelLocalRun()
 {
-    if (m_localRun == 0)
-        return;
-    const quint64 id = m_localRun;
-    const QString reason = tr("cancelled in the console");
-    m_cancelling = id; // the runtime answers the run's done callback from inside cancel()
-    const Result<void> cancelled = m_runtime->cancel(id, reason);
-    m_cancelling = 0;
-    if (!cancelled) {
-        // Its result is on the way already: the console stops waiting and drops it.
-        note(logging::Level::Warning, tr("Run %1 could not be stopped (%2): its result will be "
-                                         "ignored")
-                                          .arg(id)
-                                          .arg(cancelled.error().message));
-        m_cancelledRuns.insert(id);
-    }
-    if (m_localRun == id)
-        m_localRun = 0;
-    Q_EMIT localRunCancelled(id, reason);
+    m_runs->cancelAwaited(tr("cancelled in the console"));
+}
+
+quint64 ConsoleController::localRunId() const
+{
+    return m_runs->awaited();
 }
 
 nlohmann::json ConsoleController::withKnownApiKey(nlohmann::json payload) const
@@ -195,12 +177,7 @@ void ConsoleController::fetchAssetImage(const nlohmann::json &payload,
                                         std::function<void(Result<QByteArray>)> done,
                                         const QUrl &apiHost)
 {
-    auto text = [&payload](const char *key) {
-        auto it = payload.find(key);
-        return it != payload.end() && it->is_string()
-                   ? QString::fromStdString(it->get<std::string>())
-                   : QString();
-    };
+    auto text = [&payload](const char *key) { return runtime::textField(payload, key); };
     const QString apiKey = text("apiKey");
     rest::RestClient *rest = apiHost.isEmpty() ? m_runtime->restClient() : consoleRest(apiHost);
     const QUrl dataUrl(text("dataURL"));
@@ -243,11 +220,11 @@ void ConsoleController::rebuildRuntime(runtime::RuntimeOptions options, bool sta
 {
     if (m_runtime)
         m_runtime.release()->deleteLater(); // may be inside its own stopped() signal
-    m_localRun = 0;
     options.review = m_review;
     options.pendingStorePath = m_pendingStorePath;
     m_runtime = std::make_unique<runtime::PluginRuntime>(std::move(options), m_callback.get());
     runtime::PluginRuntime *rt = m_runtime.get();
+    m_runs->observe(rt);
     connect(rt, &runtime::PluginRuntime::logged, this, &ConsoleController::logged);
     connect(rt, &runtime::PluginRuntime::statusChanged, this, &ConsoleController::statusChanged);
     connect(rt, &runtime::PluginRuntime::requestProgressed, this,

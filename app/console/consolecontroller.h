@@ -13,10 +13,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace ango::runtime {
 class PluginRuntime;
-}
+class RunRegistry;
+} // namespace ango::runtime
 namespace ango::rest {
 class RestClient;
 struct AssetQuery;
@@ -49,11 +51,16 @@ public:
     bool isConnected() const;
 
     // A run without the hub; the outcome arrives through localRunFinished(), or
-    // localRunCancelled() after cancelLocalRun().
+    // localRunCancelled() after cancelLocalRun(). Returns its id in runs().
     quint64 runLocal(const nlohmann::json &payload);
+    // Re-sends the recorded request of run `runId` exactly, or `request` instead when given
+    // ("replay with current settings"); marked as a replay.
+    Result<quint64> replay(quint64 runId, std::optional<nlohmann::json> request = std::nullopt);
     // Stops the callback of the local run the GUI waits for (PluginRuntime::cancel).
     void cancelLocalRun();
-    quint64 localRunId() const { return m_localRun; }
+    quint64 localRunId() const;
+    // Every run of every source, with its stages, result and review state.
+    runtime::RunRegistry *runs() const { return m_runs; }
 
     // A recorded payload has its apiKey masked ("***1234"); this puts back the real key when
     // the console has seen it (typed for a run or carried by a hub request).
@@ -104,11 +111,8 @@ private:
     std::unique_ptr<runtime::PluginRuntime> m_runtime;
     runtime::ReviewPolicy m_review = runtime::ReviewPolicy::Auto;
     logging::Redactor m_redactor;
-    quint64 m_localRun = 0; // the local run the GUI waits for; 0: none
-    quint64 m_lastFinished = 0;
-    QSet<quint64> m_cancelledRuns; // results to ignore: the runtime could not stop them
-    quint64 m_cancelling = 0;      // the run cancelLocalRun() is stopping right now
-    QStringList m_apiKeys;         // newest last; never logged or stored
+    runtime::RunRegistry *m_runs = nullptr;
+    QStringList m_apiKeys; // newest last; never logged or stored
     // Label sets and project assets, one client per API host the user chose: replacing a
     // client would drop the answers still owed by it.
     QHash<QUrl, rest::RestClient *> m_consoleRest;

@@ -20,16 +20,8 @@ json problemsToJson(const std::vector<annotation::Problem> &problems)
 // Who a held result answers: kept in the pending item so it survives a restart.
 DeliveryTarget targetOf(const PendingResult &item)
 {
-    DeliveryTarget target;
-    target.requestId = item.requestId;
-    target.session = item.session;
-    target.sessionValue = item.sessionValue;
-    target.workflow = item.workflow;
-    target.local = item.local;
-    target.taskId = item.taskId;
-    target.orgId = item.orgId;
-    target.runBy = item.runBy;
-    return target;
+    return DeliveryTarget{item.requestId, item.session, item.sessionValue, item.workflow,
+                          item.local,     item.taskId,  item.orgId,        item.runBy};
 }
 
 } // namespace

@@ -36,17 +36,4 @@ nlohmann::json categorySchemaOf(const nlohmann::json &request)
     return it == request.end() ? nlohmann::json() : *it;
 }
 
-QString runSourceName(RunSource source)
-{
-    switch (source) {
-    case RunSource::Hub:
-        return QStringLiteral("hub");
-    case RunSource::Local:
-        return QStringLiteral("local");
-    case RunSource::Replay:
-        return QStringLiteral("replay");
-    }
-    return QStringLiteral("unknown");
-}
-
 } // namespace ango::runtime

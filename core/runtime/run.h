@@ -75,6 +75,4 @@ struct Run
     bool isFinished() const { return outcome != RunOutcome::Running; }
 };
 
-QString runSourceName(RunSource source);
-
 } // namespace ango::runtime

@@ -94,6 +94,7 @@ quint64 RunRegistry::runLocal(const nlohmann::json &payload, quint64 replayOf)
         return 0;
     const quint64 originalRequest = replayOf ? run(replayOf)->requestId : 0;
     m_starting = replayOf;
+    m_startingLocal = true;
     // A C++ callback answers before runLocal() returns: the id is only known afterwards.
     const quint64 requestId = m_runtime->runLocal(
         payload,
@@ -105,15 +106,12 @@ quint64 RunRegistry::runLocal(const nlohmann::json &payload, quint64 replayOf)
                 m_awaited = 0;
             if (id == m_cancelling || m_ignored.remove(id))
                 return; // reported as cancelled; nobody waits for it
-            m_lastFinished = id;
             Q_EMIT localRunFinished(id, outcome);
         },
         originalRequest);
     m_starting = 0;
-    const quint64 id = m_byRequest.value(requestId);
-    if (id != 0 && m_lastFinished != id)
-        m_awaited = id;
-    return id;
+    m_startingLocal = false;
+    return m_byRequest.value(requestId);
 }
 
 void RunRegistry::cancelAwaited(const QString &reason)
@@ -172,6 +170,9 @@ void RunRegistry::onProgress(const RequestEvent &event)
         run = &add(event.requestId, source);
         run->replayOf = event.local ? m_starting : 0;
         run->request = event.request;
+        // Awaited from the start: a C++ callback may finish it before runLocal() returns.
+        if (event.local && m_startingLocal)
+            m_awaited = run->id;
         Q_EMIT runAdded(run->id);
     } else if (auto it = m_runs.find(m_byRequest.value(event.requestId)); it != m_runs.end()) {
         run = &it->second;

@@ -67,11 +67,11 @@ private:
     QHash<quint64, quint64> m_byRequest; // the observed runtime's request id → run id
     QHash<QString, quint64> m_byPending;
     quint64 m_nextId = 0;
-    quint64 m_starting = 0;   // while runLocal() runs: the run it replays (0: none)
-    quint64 m_awaited = 0;    // the local run the console waits for; 0: none
-    quint64 m_cancelling = 0; // the run cancelAwaited() stops right now
-    quint64 m_lastFinished = 0;
-    QSet<quint64> m_ignored; // runs whose outcome nobody waits for any more
+    quint64 m_starting = 0;       // while runLocal() runs: the run it replays (0: none)
+    quint64 m_awaited = 0;        // the local run the console waits for; 0: none
+    quint64 m_cancelling = 0;     // the run cancelAwaited() stops right now
+    bool m_startingLocal = false; // while runLocal() runs
+    QSet<quint64> m_ignored;      // runs whose outcome nobody waits for any more
 };
 
 } // namespace ango::runtime

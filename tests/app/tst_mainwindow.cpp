@@ -6,6 +6,8 @@
 #include "callbacks/functioncallback.h"
 #include "console/consolecontroller.h"
 #include "hub/localhub.h"
+#include "hubpeer.h"
+#include "jsoncompare.h"
 #include "mainwindow.h"
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
@@ -28,6 +30,7 @@
 #include "recordinghttpserver.h"
 #include "runner/runoptions.h"
 #include "runtime/pluginruntime.h"
+#include "runtime/runregistry.h"
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
 #include "testpaths.h"
@@ -127,6 +130,9 @@ private Q_SLOTS:
     void secretFieldSaysWhereTheSecretGoes();
     void localHubRunsShowInThePreviewWithTheWindowsMapping();
     void exportedProfileIsWhatTheRunnerReads();
+    void holdAppliesToTheConsolesOwnRuns();
+    void wrongTypedPayloadFieldsAreAnsweredNotThrown_data();
+    void wrongTypedPayloadFieldsAreAnsweredNotThrown();
 
 private:
     QPushButton *runButton() const { return m_window->findChild<QPushButton *>(u"runButton"_qs); }
@@ -462,11 +468,39 @@ void tst_MainWindow::replayRestoresTheMaskedApiKey()
     QTRY_COMPARE(recordedRequests().size(), 2);
     QVERIFY2(recordedRequests().last()["apiKey"] == json(key.toStdString()),
              (recordedRequests().last()["apiKey"]).dump().c_str());
-
-    // An unknown masked key stays masked.
-    recorded["apiKey"] = "***zzzz";
+    // The recorded request exactly, whatever the window's mapping and config say now.
+    m_window->configEditor()->setConfigJson(u"{ \"threshold\" : 0.75 }"_qs);
     Q_EMIT m_window->logPanel()->replayRequested(recorded);
     QTRY_COMPARE(recordedRequests().size(), 3);
+    JSON_COMPARE(recordedRequests().at(2), recordedRequests().at(0));
+    const auto runs = m_window->controller()->runs()->runsOfSession(u"s-replay"_qs);
+    QCOMPARE(runs.size(), 3);
+    QCOMPARE(runs.last()->source, runtime::RunSource::Replay);
+    QCOMPARE(runs.last()->replayOf, runs.first()->id);
+
+    // "Replay with current settings" takes the window's configJSON instead.
+    LogModel *log = m_window->logPanel()->model();
+    log->flush();
+    int payloadRow = -1;
+    for (int row = 0; row < log->rowCount() && payloadRow < 0; ++row)
+        if (log->entry(row).session == u"s-replay" && log->entry(row).kind == u"plugin"
+            && log->entry(row).direction == u"in" && log->entry(row).detail.is_object())
+            payloadRow = row;
+    QVERIFY(payloadRow >= 0);
+    m_window->logPanel()->view()->setCurrentIndex(
+        m_window->logPanel()->filterModel()->mapFromSource(log->index(payloadRow, 0)));
+    auto *withCurrent = m_window->findChild<QAction *>(u"replayWithCurrentSettings"_qs);
+    QVERIFY(withCurrent);
+    withCurrent->trigger();
+    QTRY_COMPARE(recordedRequests().size(), 4);
+    JSON_COMPARE(recordedRequests().last()["configJSON"], json("{ \"threshold\" : 0.75 }"));
+    QVERIFY(recordedRequests().last()["apiKey"] == json(key.toStdString()));
+
+    // A request of an earlier console session: what the log kept; an unknown key stays masked.
+    recorded["session"] = "s-earlier";
+    recorded["apiKey"] = "***zzzz";
+    Q_EMIT m_window->logPanel()->replayRequested(recorded);
+    QTRY_COMPARE(recordedRequests().size(), 5);
     QVERIFY2(recordedRequests().last()["apiKey"] == json("***zzzz"),
              (recordedRequests().last()["apiKey"]).dump().c_str());
 }
@@ -555,13 +589,18 @@ void tst_MainWindow::holdModeApproveDiscardAndEditDecideWhatIsDelivered()
     QVERIFY(mapping);
     const json schema = mapping->categorySchema;
 
-    // 1. Discard: nothing reaches the hub.
+    // 1. Discard: the hub is answered once, with the reason, and gets no result.
     auto discarded = hub.sendRun(u"plugin-1"_qs, asset->id, schema, std::nullopt, false);
     QVERIFY(discarded);
     QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
     QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 1);
     review->discardCurrent();
     QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    const auto refused = finished.takeFirst().first().value<hub::RunOutcome>();
+    QCOMPARE(refused.session, *discarded);
+    QVERIFY(!refused.ok);
+    QVERIFY2(refused.error.contains(u"discarded by the reviewer"_qs), qPrintable(refused.error));
 
     // 2. Approve unchanged: the callback's result goes out as it returned it.
     auto approved = hub.sendRun(u"plugin-1"_qs, asset->id, schema, std::nullopt, false);
@@ -598,7 +637,8 @@ void tst_MainWindow::holdModeApproveDiscardAndEditDecideWhatIsDelivered()
     QCOMPARE(box.at("width").get<double>(), 33.0);
     QCOMPARE(box.at("height").get<double>(), 44.0);
     QCOMPARE(review->pendingCount(), 0);
-    QCOMPARE(hub.runsInFlight(), 1); // the discarded run: never answered
+    QCOMPARE(hub.runsInFlight(), 0); // the discarded run was answered too
+    QCOMPARE(finished.count(), 0);   // and only once
 }
 
 namespace {
@@ -909,6 +949,83 @@ void tst_MainWindow::exportedProfileIsWhatTheRunnerReads()
     QCOMPARE(options->runtime.pluginId, u"exported-plugin"_qs);
     QCOMPARE(options->runtime.secret, u"from-the-environment"_qs);
     QVERIFY(options->runtime.review == runtime::ReviewPolicy::Hold);
+}
+
+// The review gate holds the console's own runs as it holds hub runs: the Run panel says so and
+// the result is shown once approved.
+void tst_MainWindow::holdAppliesToTheConsolesOwnRuns()
+{
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    m_window->controller()->setReviewPolicy(runtime::ReviewPolicy::Hold);
+    QSignalSpy shown(m_window, &MainWindow::runShown);
+    ReviewPanel *review = m_window->reviewPanel();
+    QTest::mouseClick(runButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
+    QCOMPARE(shown.count(), 0);
+    QVERIFY2(runOutcome()->text().contains(u"Held for review"_qs),
+             qPrintable(runOutcome()->text()));
+    QVERIFY(m_window->controller()->runtime()->pendingResults().constFirst().local);
+    review->approveCurrent();
+    QTRY_COMPARE(shown.count(), 1);
+    QVERIFY(shown.first().first().toBool());
+    QVERIFY(m_window->preview()->scene()->objectCount() > 0);
+    QCOMPARE(review->pendingCount(), 0);
+
+    // Discarded: the run ends as failed, with the reason.
+    QTest::mouseClick(runButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
+    review->discardCurrent();
+    QTRY_COMPARE(shown.count(), 2);
+    QVERIFY(!shown.last().first().toBool());
+    QVERIFY2(runOutcome()->text().contains(u"discarded by the reviewer"_qs),
+             qPrintable(runOutcome()->text()));
+}
+
+void tst_MainWindow::wrongTypedPayloadFieldsAreAnsweredNotThrown_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("value"); // JSON
+    const char *fields[]
+        = {"dataURL",    "categorySchema", "apiKey", "projectId", "assetId", "externalId",
+           "configJSON", "orgId",          "runBy",  "batches",   "tags"};
+    const char *values[] = {"42", "{\"a\": [1]}", "[\"x\"]", "true"};
+    for (const char *field : fields)
+        for (const char *value : values)
+            QTest::addRow("%s=%s", field, value)
+                << QString::fromUtf8(field) << QString::fromUtf8(value);
+}
+
+// A hub (the emulated one) sends a field with a wrong type: the window shows or refuses the run,
+// the hub gets its answer, nothing throws out of a slot.
+void tst_MainWindow::wrongTypedPayloadFieldsAreAnsweredNotThrown()
+{
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
+    test::HubPeer hub;
+    hub.start();
+    QTRY_VERIFY_WITH_TIMEOUT(hub.port() > 0, 15000);
+    ConnectionProfile profile;
+    profile.pluginId = u"plugin-1"_qs;
+    profile.hubUrl = QUrl(hub.url());
+    profile.apiHost = QUrl(u"http://127.0.0.1:9"_qs); // no REST: image fetches fail in words
+    m_window->controller()->connectToHub(profile, u"plugin-secret-value"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(hub.count("heartbeat") >= 1, 10000);
+
+    json payload = {{"projectId", "p"},
+                    {"categorySchema", json::array({{{"schemaId", "s"}, {"modelClass", "car"}}})},
+                    {"assetId", "a"},
+                    {"dataURL", "http://127.0.0.1:9/image.png"},
+                    {"apiKey", "api-key-0123456789"},
+                    {"session", "wrong-type"}};
+    payload[field.toStdString()] = json::parse(value.toStdString());
+    hub.sendPlugin(payload);
+    QTRY_COMPARE_WITH_TIMEOUT(hub.forSession("response", "wrong-type").size(), 1, 10000);
+    // Still alive and serving: a well-formed run after it is answered too.
+    payload = {{"session", "after"}, {"categorySchema", nullptr}};
+    hub.sendPlugin(payload);
+    QTRY_COMPARE_WITH_TIMEOUT(hub.forSession("response", "after").size(), 1, 10000);
+    QVERIFY(m_window->isVisible());
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -1,6 +1,10 @@
 #include "requesttimeline.h"
 
+#include "runtime/runregistry.h"
+
 #include <QColor>
+
+#include <algorithm>
 
 namespace ango::app {
 
@@ -23,32 +27,32 @@ QString requestStepName(RequestStep step)
     return {};
 }
 
+RequestStep requestStepOf(runtime::RequestStage stage)
+{
+    switch (stage) {
+    case runtime::RequestStage::Received:
+    case runtime::RequestStage::Queued:
+    case runtime::RequestStage::Dropped:
+        return RequestStep::Request;
+    case runtime::RequestStage::CallbackStarted:
+        return RequestStep::Callback;
+    case runtime::RequestStage::CallbackFinished:
+        return RequestStep::Result;
+    case runtime::RequestStage::Validated:
+        return RequestStep::Validation;
+    case runtime::RequestStage::Held:
+    case runtime::RequestStage::Delivered:
+    case runtime::RequestStage::Failed:
+    case runtime::RequestStage::Discarded:
+        return RequestStep::Delivery;
+    }
+    return RequestStep::Other;
+}
+
 RequestStep requestStepOf(const logging::LogEntry &entry)
 {
-    const QString kind = entry.kind.toLower();
-    if (entry.category == u"request") {
-        if (kind == u"received" || kind == u"queued" || kind == u"dropped")
-            return RequestStep::Request;
-        if (kind == u"callback started")
-            return RequestStep::Callback;
-        if (kind == u"callback finished")
-            return RequestStep::Result;
-        if (kind == u"validated")
-            return RequestStep::Validation;
-        if (kind == u"held" || kind == u"delivered" || kind == u"failed")
-            return RequestStep::Delivery;
-        return RequestStep::Other;
-    }
-    if (entry.direction == u"in" && kind == u"plugin")
-        return RequestStep::Request;
     if (entry.category == u"plugin" || entry.category == u"callback")
         return RequestStep::Callback;
-    if (entry.category == u"validation" || entry.message.startsWith(u"result problem"))
-        return RequestStep::Validation;
-    if (entry.message.startsWith(u"result held for review"))
-        return RequestStep::Delivery;
-    if (entry.direction == u"out" && (kind == u"response" || entry.category == u"rest"))
-        return RequestStep::Delivery;
     return RequestStep::Other;
 }
 
@@ -83,6 +87,50 @@ RequestTimelineModel::Item RequestTimelineModel::itemFrom(quint64 seq,
     return item;
 }
 
+RequestTimelineModel::Item RequestTimelineModel::itemFrom(const runtime::Run &run,
+                                                          const runtime::RunStage &stage)
+{
+    Item item;
+    item.timeMs = stage.time.isValid() ? stage.time.toMSecsSinceEpoch() : 0;
+    item.step = requestStepOf(stage.stage);
+    item.failed = !stage.ok || stage.stage == runtime::RequestStage::Failed;
+    item.kind = runtime::stageName(stage.stage);
+    item.status = item.failed ? QStringLiteral("failed") : QStringLiteral("ok");
+    item.durationMs = stage.durationMs;
+    item.message = run.source == runtime::RunSource::Replay
+                       ? tr("replay of run %1").arg(run.replayOf)
+                             + (stage.detail.isEmpty() ? QString() : QStringLiteral(": "))
+                             + stage.detail
+                       : stage.detail;
+    return item;
+}
+
+bool RequestTimelineModel::shows(const logging::LogEntry &entry)
+{
+    return entry.category != u"request"; // the log's copy of the typed stages
+}
+
+void RequestTimelineModel::setRunRegistry(runtime::RunRegistry *runs)
+{
+    if (m_runs)
+        disconnect(m_runs, nullptr, this, nullptr);
+    m_runs = runs;
+    if (runs)
+        connect(runs, &runtime::RunRegistry::runChanged, this, &RequestTimelineModel::appendStage);
+    setSession(m_session, {});
+}
+
+void RequestTimelineModel::appendStage(quint64 runId, const runtime::RunStage &stage)
+{
+    const runtime::Run *run = m_runs ? m_runs->run(runId) : nullptr;
+    if (!run || m_session.isEmpty() || run->session != m_session || m_items.size() >= kMaxItems)
+        return;
+    beginInsertRows({}, int(m_items.size()), int(m_items.size()));
+    m_items.append(itemFrom(*run, stage));
+    endInsertRows();
+    Q_EMIT stepsChanged();
+}
+
 void RequestTimelineModel::setSession(const QString &session,
                                       const QList<std::pair<quint64, logging::LogEntry>> &entries)
 {
@@ -92,7 +140,16 @@ void RequestTimelineModel::setSession(const QString &session,
     for (const auto &[seq, entry] : entries) {
         if (m_items.size() == kMaxItems)
             break;
-        m_items.append(itemFrom(seq, entry));
+        if (shows(entry))
+            m_items.append(itemFrom(seq, entry));
+    }
+    if (m_runs) {
+        for (const runtime::Run *run : m_runs->runsOfSession(session))
+            for (const runtime::RunStage &stage : run->stages)
+                if (m_items.size() < kMaxItems)
+                    m_items.append(itemFrom(*run, stage));
+        std::stable_sort(m_items.begin(), m_items.end(),
+                         [](const Item &a, const Item &b) { return a.timeMs < b.timeMs; });
     }
     endResetModel();
     Q_EMIT stepsChanged();
@@ -103,7 +160,7 @@ void RequestTimelineModel::appendEntries(
 {
     QList<Item> added;
     for (const auto &[seq, entry] : entries) {
-        if (!m_session.isEmpty() && entry.session == m_session
+        if (!m_session.isEmpty() && entry.session == m_session && shows(entry)
             && m_items.size() + added.size() < kMaxItems) {
             added.append(itemFrom(seq, entry));
         }

@@ -1,10 +1,16 @@
 #pragma once
 
 #include "logging/logentry.h"
+#include "runtime/run.h"
 
 #include <QAbstractTableModel>
+#include <QPointer>
 
 #include <array>
+
+namespace ango::runtime {
+class RunRegistry;
+}
 
 namespace ango::app {
 
@@ -15,18 +21,19 @@ inline constexpr std::array kRequestSteps{RequestStep::Request, RequestStep::Cal
                                           RequestStep::Delivery};
 QString requestStepName(RequestStep step);
 
-// Which step a log entry documents. Exact for category "request" entries, whose kind is the
-// runtime's stage name (runtime::stageName: "received", "callback started", "callback
-// finished", "validated", "held", "delivered", "failed"...); otherwise read from the runtime's
-// conventions: an incoming "plugin" event is the request, category "plugin"/"callback" lines
-// come from the author's code, "result problem" lines from validation, an outgoing "response"
-// or a REST call (annotate) is the delivery.
+// The step a typed stage of a run belongs to.
+RequestStep requestStepOf(runtime::RequestStage stage);
+// Log lines only add context to the steps (which come from the runs' typed stages, never from
+// log text): lines of the author's code (category "plugin"/"callback") belong to the callback,
+// the rest is "other".
 RequestStep requestStepOf(const logging::LogEntry &entry);
 // An error level, or a status that says so ("failed", "error", "timeout", HTTP >= 400).
 bool isFailure(const logging::LogEntry &entry);
 
-// The log entries of one session, each with its step: request → callback → result →
-// validation → delivery. Fed by the log panel with the entries of the selected session.
+// One session as it happened: the typed stages of its runs (request → callback → result →
+// validation → delivery, a replay marked as such) merged by time with the session's log lines.
+// Fed by the log panel with the selected session's runs and entries. The log's own "request"
+// entries (its copy of the stages) are left out.
 class RequestTimelineModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -55,6 +62,9 @@ public:
                     const QList<std::pair<quint64, logging::LogEntry>> &entries);
     // Adds entries of the current session (others are ignored).
     void appendEntries(const QList<std::pair<quint64, logging::LogEntry>> &entries);
+    // Where the typed stages come from: the runs of the session are shown with its entries,
+    // and their new stages as they happen.
+    void setRunRegistry(runtime::RunRegistry *runs);
     void clear();
 
     StepState stepState(RequestStep step) const;
@@ -80,9 +90,13 @@ private:
         QString message;
     };
     static Item itemFrom(quint64 seq, const logging::LogEntry &entry);
+    static Item itemFrom(const runtime::Run &run, const runtime::RunStage &stage);
+    static bool shows(const logging::LogEntry &entry);
+    void appendStage(quint64 runId, const runtime::RunStage &stage);
 
     QString m_session;
     QList<Item> m_items;
+    QPointer<runtime::RunRegistry> m_runs;
 };
 
 } // namespace ango::app

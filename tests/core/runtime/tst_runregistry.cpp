@@ -45,6 +45,30 @@ runtime::RuntimeOptions offline(runtime::ReviewPolicy review = runtime::ReviewPo
     return options;
 }
 
+// A runtime without a hub and the registry that follows it.
+struct Offline
+{
+    explicit Offline(callbacks::Callback *callback,
+                     runtime::ReviewPolicy review = runtime::ReviewPolicy::Auto)
+        : rt(offline(review), callback)
+    {
+        runs.observe(&rt);
+        QObject::connect(&rt, &runtime::PluginRuntime::logged, &runs,
+                         [this](const logging::LogEntry &entry) { logs.append(entry); });
+    }
+    // Starts a local run and waits (bounded) until it has finished; its id in the registry.
+    quint64 runToTheEnd(const json &request)
+    {
+        const qsizetype before = finished.count();
+        const quint64 id = runs.startLocal(request);
+        return QTest::qWaitFor([&] { return finished.count() > before; }, 5000) ? id : 0;
+    }
+    runtime::PluginRuntime rt;
+    runtime::RunRegistry runs;
+    QSignalSpy finished{&runs, &runtime::RunRegistry::localRunFinished};
+    QList<logging::LogEntry> logs; // the runtime's log
+};
+
 } // namespace
 
 class tst_RunRegistry : public QObject
@@ -77,12 +101,10 @@ void tst_RunRegistry::init()
 
 void tst_RunRegistry::localRunHasTypedStagesInOrder()
 {
-    runtime::PluginRuntime rt(offline(), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
-    const quint64 id = runs.startLocal(payload("s-1", "{}"));
-    QTRY_COMPARE(finished.count(), 1);
+    Offline o(m_callback.get());
+    const quint64 id = o.runToTheEnd(payload("s-1", "{}"));
+    QCOMPARE(o.finished.count(), 1);
+    auto &runs = o.runs;
     const runtime::Run *run = runs.run(id);
     QVERIFY(run);
     QCOMPARE(run->source, runtime::RunSource::Local);
@@ -113,10 +135,10 @@ void tst_RunRegistry::holdAppliesToLocalRuns_data()
 void tst_RunRegistry::holdAppliesToLocalRuns()
 {
     QFETCH(bool, approve);
-    runtime::PluginRuntime rt(offline(runtime::ReviewPolicy::Hold), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
+    Offline o(m_callback.get(), runtime::ReviewPolicy::Hold);
+    auto &rt = o.rt;
+    auto &runs = o.runs;
+    auto &finished = o.finished;
     QSignalSpy pending(&rt, &runtime::PluginRuntime::pendingChanged);
     const quint64 id = runs.startLocal(payload("held-1", "{}"));
     QTRY_COMPARE(rt.pendingResults().size(), 1);
@@ -149,13 +171,10 @@ void tst_RunRegistry::holdAppliesToLocalRuns()
 
 void tst_RunRegistry::replaySendsTheRecordedRequestExactly()
 {
-    runtime::PluginRuntime rt(offline(), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QList<logging::LogEntry> logs;
-    connect(&rt, &runtime::PluginRuntime::logged, this,
-            [&logs](const logging::LogEntry &entry) { logs.append(entry); });
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
+    Offline o(m_callback.get());
+    auto &runs = o.runs;
+    auto &finished = o.finished;
+    const auto &logs = o.logs;
     const json original = payload("r-1", R"({"threshold": 0.25})");
     const quint64 first = runs.startLocal(original);
     QTRY_COMPARE(finished.count(), 1);
@@ -182,12 +201,11 @@ void tst_RunRegistry::replaySendsTheRecordedRequestExactly()
 
 void tst_RunRegistry::replayWithCurrentSettingsIsItsOwnRequest()
 {
-    runtime::PluginRuntime rt(offline(), m_callback.get());
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
-    const quint64 first = runs.startLocal(payload("c-1", "{}"));
-    QTRY_COMPARE(finished.count(), 1);
+    Offline o(m_callback.get());
+    const quint64 first = o.runToTheEnd(payload("c-1", "{}"));
+    auto &runs = o.runs;
+    auto &finished = o.finished;
+    QCOMPARE(finished.count(), 1);
     json current = runs.run(first)->request;
     current["configJSON"] = R"({"threshold": 0.9})";
     auto replayed = runs.replay(first, current);
@@ -214,13 +232,10 @@ void tst_RunRegistry::printAppearsOnceWithItsSession()
     options.function = QStringLiteral("model");
     options.bridgeDir = test::sourcePath(QStringLiteral("resources/bridge"));
     callbacks::adapters::PythonCallback python(options);
-    runtime::PluginRuntime rt(offline(), &python);
-    runtime::RunRegistry runs;
-    runs.observe(&rt);
-    QList<logging::LogEntry> logs;
-    connect(&rt, &runtime::PluginRuntime::logged, this,
-            [&logs](const logging::LogEntry &entry) { logs.append(entry); });
-    QSignalSpy finished(&runs, &runtime::RunRegistry::localRunFinished);
+    Offline o(&python);
+    auto &runs = o.runs;
+    auto &finished = o.finished;
+    const auto &logs = o.logs;
     runs.startLocal(payload("print-1", "{}"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
     const auto outcome = finished.first().at(1).value<runtime::LocalRunResult>();

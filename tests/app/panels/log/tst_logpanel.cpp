@@ -1,3 +1,4 @@
+#include "callbacks/functioncallback.h"
 #include "panels/log/compactjson.h"
 #include "panels/log/logdetail.h"
 #include "panels/log/logexporter.h"
@@ -7,6 +8,8 @@
 #include "panels/log/logview.h"
 #include "panels/log/requesttimeline.h"
 #include "panels/log/textmatcher.h"
+#include "runtime/pluginruntime.h"
+#include "runtime/runregistry.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -487,19 +490,14 @@ void tst_LogPanel::requestStepOf_data()
         QTest::newRow(name) << QString::fromUtf8(category) << QString::fromUtf8(direction)
                             << QString::fromUtf8(kind) << QString::fromUtf8(message) << int(step);
     };
-    row("stage received", "request", "", "received", "", RequestStep::Request);
-    row("stage callback started", "request", "", "callback started", "", RequestStep::Callback);
-    row("stage callback finished", "request", "", "callback finished", "", RequestStep::Result);
-    row("stage validated", "request", "", "validated", "", RequestStep::Validation);
-    row("stage delivered", "request", "", "delivered", "", RequestStep::Delivery);
-    row("stage held", "request", "", "held", "", RequestStep::Delivery);
-    row("plugin event in", "hub", "in", "plugin", "plugin payload", RequestStep::Request);
+    // Steps come from the runs' typed stages: log text never decides one.
+    row("log copy of a stage", "request", "", "delivered", "", RequestStep::Other);
+    row("plugin event in", "hub", "in", "plugin", "plugin payload", RequestStep::Other);
     row("author's logger", "plugin", "", "", "Plugin session is started!", RequestStep::Callback);
-    row("result problem", "runtime", "", "", "result problem at objects[0]: x",
-        RequestStep::Validation);
-    row("response out", "hub", "out", "response", "response", RequestStep::Delivery);
-    row("annotate", "rest", "out", "POST", "task t annotated", RequestStep::Delivery);
-    row("held line", "runtime", "", "", "result held for review (p1)", RequestStep::Delivery);
+    row("callback stdout", "callback", "", "stdout", "print", RequestStep::Callback);
+    row("result problem", "runtime", "", "", "result problem at objects[0]: x", RequestStep::Other);
+    row("response out", "hub", "out", "response", "response", RequestStep::Other);
+    row("held line", "runtime", "", "", "result held for review (p1)", RequestStep::Other);
     row("heartbeat", "hub", "out", "heartbeat", "heartbeat", RequestStep::Other);
 }
 
@@ -519,48 +517,64 @@ void tst_LogPanel::requestStepOf()
 
 void tst_LogPanel::timelineGroupsSessionAndFollowsIt()
 {
+    // A run through the real runtime (no hub: a local run), its stages kept by the registry.
+    ango::callbacks::FunctionCallback callback([](const ango::callbacks::Call &) {
+        return ango::Result<nlohmann::json>(nlohmann::json{{"objects", nlohmann::json::array()}});
+    });
+    ango::runtime::RuntimeOptions options;
+    options.hubUrl = QUrl(QStringLiteral("http://127.0.0.1:9")); // never started
+    ango::runtime::PluginRuntime runtime(options, &callback);
+    ango::runtime::RunRegistry runs;
+    runs.observe(&runtime);
     LogPanel panel;
-    auto stage = [](quint64 id, const QString &session, const QString &kind,
-                    const QString &status = QStringLiteral("ok")) {
-        LogEntry entry = makeEntry(id, kind, session, kind, status);
-        entry.category = QStringLiteral("request");
-        return entry;
-    };
-    panel.appendBatch(
-        {stage(1, QStringLiteral("s1"), QStringLiteral("received")),
-         stage(2, QStringLiteral("s2"), QStringLiteral("received")),
-         stage(3, QStringLiteral("s1"), QStringLiteral("callback started")),
-         makeEntry(4, QStringLiteral("heartbeat"), {}, QStringLiteral("heartbeat")),
-         stage(5, QStringLiteral("s1"), QStringLiteral("callback finished")),
-         stage(6, QStringLiteral("s1"), QStringLiteral("validated"), QStringLiteral("failed"))});
     RequestTimelineModel *timeline = panel.timelineModel();
-    QSignalSpy stepsChanged(timeline, &RequestTimelineModel::stepsChanged);
-    panel.view()->setCurrentIndex(panel.filterModel()->index(2, 0)); // an s1 entry
+    timeline->setRunRegistry(&runs);
+    QAbstractItemModelTester tester(timeline,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    connect(&runtime, &ango::runtime::PluginRuntime::logged, &panel, &LogPanel::append);
+
+    // Log lines that look like stages do not make steps: only typed stages do.
+    LogEntry fake = makeEntry(1, QStringLiteral("result held for review (p1)"),
+                              QStringLiteral("s1"), QStringLiteral("delivered"));
+    fake.category = QStringLiteral("request");
+    LogEntry plugin
+        = makeEntry(2, QStringLiteral("hello"), QStringLiteral("s1"), QStringLiteral("log"));
+    plugin.category = QStringLiteral("plugin");
+    panel.appendBatch({fake, plugin});
+    panel.model()->flush();
+    panel.view()->setCurrentIndex(panel.filterModel()->index(1, 0));
     QCOMPARE(timeline->session(), QStringLiteral("s1"));
-    QCOMPARE(timeline->rowCount(), 4);
-    QList<quint64> ids;
-    for (int row = 0; row < timeline->rowCount(); ++row)
-        ids << timeline->index(row, 0).data(RequestTimelineModel::SeqRole).toULongLong();
-    QCOMPARE(ids, (QList<quint64>{panel.model()->seqOfRow(0), panel.model()->seqOfRow(2),
-                                  panel.model()->seqOfRow(4), panel.model()->seqOfRow(5)}));
-    QCOMPARE(timeline->index(1, RequestTimelineModel::StepColumn).data().toString(),
-             QStringLiteral("Callback"));
-    QCOMPARE(timeline->index(3, RequestTimelineModel::OffsetColumn).data().toString(),
-             QStringLiteral("+35 ms"));
+    QCOMPARE(timeline->rowCount(), 1); // the plugin line; the log's stage copy is left out
     using State = RequestTimelineModel::StepState;
-    QCOMPARE(timeline->stepState(RequestStep::Request), State::Reached);
-    QCOMPARE(timeline->stepState(RequestStep::Result), State::Reached);
-    QCOMPARE(timeline->stepState(RequestStep::Validation), State::Failed);
+    QCOMPARE(timeline->stepState(RequestStep::Callback), State::Reached);
     QCOMPARE(timeline->stepState(RequestStep::Delivery), State::NotReached);
 
-    // New entries of the session show up as they arrive; other sessions do not.
-    panel.appendBatch({stage(7, QStringLiteral("s2"), QStringLiteral("delivered")),
-                       stage(8, QStringLiteral("s1"), QStringLiteral("delivered"))});
-    QCOMPARE(timeline->rowCount(), 5);
-    QCOMPARE(timeline->stepState(RequestStep::Delivery), State::Reached);
-    QVERIFY(stepsChanged.count() >= 2);
+    // The run of the session arrives: its stages follow as they happen, typed and in order.
+    QSignalSpy stepsChanged(timeline, &RequestTimelineModel::stepsChanged);
+    QSignalSpy finished(&runs, &ango::runtime::RunRegistry::localRunFinished);
+    runs.startLocal({{"session", "s1"}, {"categorySchema", nullptr}});
+    QTRY_COMPARE(finished.count(), 1);
+    for (RequestStep step : kRequestSteps)
+        QVERIFY2(timeline->stepState(step) == State::Reached, qPrintable(requestStepName(step)));
+    QStringList kinds;
+    for (int row = 0; row < timeline->rowCount(); ++row)
+        if (timeline->index(row, 0).data(RequestTimelineModel::StepRole).toInt()
+            != int(RequestStep::Other))
+            kinds << timeline->index(row, RequestTimelineModel::KindColumn).data().toString();
+    QCOMPARE(kinds,
+             (QStringList{QStringLiteral("log"), QStringLiteral("received"),
+                          QStringLiteral("callback started"), QStringLiteral("callback finished"),
+                          QStringLiteral("validated"), QStringLiteral("delivered")}));
+    QVERIFY(stepsChanged.count() >= 5);
 
-    panel.view()->setCurrentIndex(panel.filterModel()->index(3, 0)); // no session
+    // A replay joins the session's timeline, marked as one.
+    QVERIFY(runs.replay(1));
+    QTRY_COMPARE(finished.count(), 2);
+    QString replayed;
+    for (int row = 0; row < timeline->rowCount(); ++row)
+        replayed += timeline->index(row, RequestTimelineModel::MessageColumn).data().toString();
+    QVERIFY2(replayed.contains(QStringLiteral("replay of run 1")), qPrintable(replayed));
+    timeline->clear();
     QCOMPARE(timeline->rowCount(), 0);
 }
 
