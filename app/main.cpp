@@ -1,5 +1,6 @@
 #include "callbacks/adapters/adapters.h"
 #include "console/consolecontroller.h"
+#include "eval/evalcommand.h"
 #include "hub/hubcommand.h"
 #include "mainwindow.h"
 #include "panels/log/logmodel.h"
@@ -195,5 +196,8 @@ int main(int argc, char *argv[])
         return runHeadless(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "hub") == 0)
         return runHubCommand(argc, argv);
+    // `eval`: batch run + metrics against ground truth (app/eval/).
+    if (argc > 1 && std::strcmp(argv[1], "eval") == 0)
+        return runEvalCommand(argc, argv);
     return runGui(argc, argv);
 }
