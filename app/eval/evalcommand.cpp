@@ -73,8 +73,10 @@ class ProgressPrinter
 public:
     void print(const eval::BatchProgress &p)
     {
-        if (m_clock.isValid() && m_clock.elapsed() < 1000 && p.done != p.total)
+        const bool last = p.done == p.total;
+        if ((m_clock.isValid() && m_clock.elapsed() < 1000 && !last) || (last && m_printedLast))
             return;
+        m_printedLast = last;
         m_clock.start();
         const QString eta
             = p.etaSeconds < 0 ? QStringLiteral("?") : QString::number(p.etaSeconds, 'f', 0);
@@ -89,6 +91,7 @@ public:
 
 private:
     QElapsedTimer m_clock;
+    bool m_printedLast = false;
 };
 
 } // namespace
