@@ -15,10 +15,10 @@ namespace ango::app {
 
 using nlohmann::json;
 
-EvalPanel::EvalPanel(runtime::PluginRuntime *runtime, std::function<EvalSetup()> setup,
-                     QWidget *parent)
+EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
+                     std::function<EvalSetup()> setup, QWidget *parent)
     : QWidget(parent)
-    , m_runtime(runtime)
+    , m_runtime(std::move(runtime))
     , m_setup(std::move(setup))
     , m_datasetLabel(new QLabel(tr("No dataset"), this))
     , m_summary(new QLabel(this))
@@ -112,7 +112,7 @@ void EvalPanel::start()
     options.concurrency = 4;
     options.cacheDir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
                        + QStringLiteral("/ango-console/eval");
-    m_batch = std::make_unique<eval::BatchRun>(m_runtime, *m_dataset, options);
+    m_batch = std::make_unique<eval::BatchRun>(m_runtime(), *m_dataset, options);
     connect(m_batch.get(), &eval::BatchRun::progressed, this, &EvalPanel::showProgress);
     connect(m_batch.get(), &eval::BatchRun::finished, this, &EvalPanel::finished);
     m_gallery->setResults(nullptr, nullptr, nullptr);

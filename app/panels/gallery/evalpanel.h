@@ -39,7 +39,8 @@ class EvalPanel final : public QWidget
     Q_OBJECT
 
 public:
-    EvalPanel(runtime::PluginRuntime *runtime, std::function<EvalSetup()> setup,
+    // `runtime` is asked at each start: the console replaces its runtime when it connects.
+    EvalPanel(std::function<runtime::PluginRuntime *()> runtime, std::function<EvalSetup()> setup,
               QWidget *parent = nullptr);
     ~EvalPanel() override;
 
@@ -57,7 +58,7 @@ private:
     void finished(bool cancelled);
     void showProgress(const eval::BatchProgress &p);
 
-    runtime::PluginRuntime *m_runtime;
+    std::function<runtime::PluginRuntime *()> m_runtime;
     std::function<EvalSetup()> m_setup;
     std::unique_ptr<eval::Dataset> m_dataset;
     std::unique_ptr<eval::BatchRun> m_batch;

@@ -109,11 +109,13 @@ void tst_GalleryPanel::evalPanelRunsAndScores()
                    {"bounding-box", {{"x", 1}, {"y", 2}, {"width", 20}, {"height", 10}}}}}}};
         });
     runtime::PluginRuntime runtime(runtime::RuntimeOptions{}, &model);
-    EvalPanel panel(&runtime, [] {
-        return EvalSetup{QStringLiteral("test:function"),
-                         nlohmann::json::parse(R"([{"schemaId": "s-cat", "modelClass": "cat"}])"),
-                         std::nullopt};
-    });
+    EvalPanel panel([&runtime] { return &runtime; },
+                    [] {
+                        return EvalSetup{QStringLiteral("test:function"),
+                                         nlohmann::json::parse(
+                                             R"([{"schemaId": "s-cat", "modelClass": "cat"}])"),
+                                         std::nullopt};
+                    });
     QVERIFY(panel.openDataset(dir.filePath(QStringLiteral("coco.json")), dir.path()).ok());
     QSignalSpy evaluated(&panel, &EvalPanel::evaluated);
     panel.start();
