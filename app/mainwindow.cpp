@@ -7,6 +7,7 @@
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
 #include "panels/connection/connectionprofile.h"
+#include "panels/gallery/evalpanel.h"
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
 #include "panels/mapping/classmappingmodel.h"
@@ -129,6 +130,17 @@ void MainWindow::buildPanels()
                                    Qt::RightDockWidgetArea);
     splitDockWidget(mapping, config, Qt::Vertical);
     addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    // Evaluate on a dataset (app/panels/gallery): the window's callback, mapping and config.
+    auto *evaluate = new EvalPanel(
+        [this] { return m_controller->runtime(); },
+        [this] {
+            return EvalSetup{m_callback->spec(), m_mapping->categorySchema(),
+                             m_config->isEmpty() ? std::nullopt
+                                                 : std::optional<QString>(m_config->configJson())};
+        });
+    tabifyDockWidget(
+        findChild<QDockWidget *>(QStringLiteral("logDock")),
+        addPanel(evaluate, tr("Evaluate"), QStringLiteral("evalDock"), Qt::BottomDockWidgetArea));
 
     m_statusLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_statusLabel);
