@@ -1,5 +1,6 @@
 #include "cli/dispatch.h"
 #include "consolemain.h"
+#include "eval/evalcommand.h"
 #include "hub/hubcommand.h"
 #include "runner/runcommand.h"
 
@@ -15,6 +16,8 @@ constexpr std::array kSubcommands{
                           runHeadless},
     ango::cli::Subcommand{"hub", "a local stand-in for the hub: one run for plugin CI (--once)",
                           runHubCommand},
+    ango::cli::Subcommand{"eval", "measure a plugin on a dataset: batch run, COCO metrics, a CI gate",
+                          runEvalCommand},
 };
 
 } // namespace

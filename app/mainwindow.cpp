@@ -11,6 +11,7 @@
 #include "panels/config/configeditor.h"
 #include "panels/connection/connectionpanel.h"
 #include "panels/connection/connectionprofile.h"
+#include "panels/gallery/evalpanel.h"
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
 #include "panels/log/requesttimeline.h"
@@ -163,6 +164,17 @@ void MainWindow::buildPanels()
     m_inputsDock->raise();
     m_logDock
         = addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    // Evaluate on a dataset (app/panels/gallery): the window's callback, mapping and config.
+    auto *evaluate = new EvalPanel(
+        [this] { return m_controller->runtime(); },
+        [this] {
+            return EvalSetup{m_callback->spec(), m_mapping->categorySchema(),
+                             m_config->isEmpty() ? std::nullopt
+                                                 : std::optional<QString>(m_config->configJson())};
+        });
+    tabifyDockWidget(m_logDock, addPanel(evaluate, tr("Evaluate"), QStringLiteral("evalDock"),
+                                         Qt::BottomDockWidgetArea));
+    m_logDock->raise();
 
     // Runtime counters; long state names elide instead of widening the window.
     auto *status = new ElidedLabel(this, 1);

@@ -22,11 +22,32 @@ BatchRun::BatchRun(runtime::PluginRuntime *runtime, const Dataset &dataset, Batc
     , m_runs(dataset.images.size())
 {
     m_options.concurrency = std::clamp(m_options.concurrency, 1, 10000);
+    if (m_runtime)
+        connect(m_runtime, &QObject::destroyed, this, &BatchRun::runtimeGone);
+}
+
+void BatchRun::runtimeGone()
+{
+    // Its runs never answer now: they and the ones not started fail, the rest is kept.
+    const auto inFlight = std::exchange(m_inFlight, {});
+    for (const auto &[image, id] : inFlight) {
+        m_runs[image].state = ImageRun::State::Failed;
+        m_runs[image].error = QStringLiteral("the console's runtime was replaced during the batch");
+    }
+    for (std::size_t k = m_next; k < m_toRun.size(); ++k) {
+        m_runs[m_toRun[k]].state = ImageRun::State::Failed;
+        m_runs[m_toRun[k]].error = QStringLiteral("not run: the console's runtime was replaced");
+    }
+    m_next = m_toRun.size();
+    Q_EMIT progressed(progress());
+    finishIfDone();
 }
 
 BatchRun::~BatchRun()
 {
     *m_alive = false;
+    if (!m_runtime)
+        return;
     for (const auto &[image, id] : m_inFlight)
         (void)m_runtime->cancel(id, QStringLiteral("the batch was closed"));
 }
@@ -111,6 +132,10 @@ void BatchRun::lookedUp(std::vector<std::pair<QByteArray, std::optional<CachedRu
             m_runs[i].state = ImageRun::State::Cancelled;
         m_next = m_toRun.size();
     }
+    if (!m_runtime) {
+        runtimeGone();
+        return;
+    }
     Q_EMIT progressed(progress());
     pump();
     finishIfDone();
@@ -118,7 +143,7 @@ void BatchRun::lookedUp(std::vector<std::pair<QByteArray, std::optional<CachedRu
 
 void BatchRun::pump()
 {
-    while (!m_cancelled && m_inFlight.size() < std::size_t(m_options.concurrency)
+    while (m_runtime && !m_cancelled && m_inFlight.size() < std::size_t(m_options.concurrency)
            && m_next < m_toRun.size()) {
         const std::size_t image = m_toRun[m_next++];
         m_runs[image].state = ImageRun::State::Running;
@@ -181,8 +206,10 @@ void BatchRun::cancel()
         m_runs[m_toRun[k]].state = ImageRun::State::Cancelled;
     m_next = m_toRun.size();
     const auto inFlight = m_inFlight;
-    for (const auto &[image, id] : inFlight)
-        (void)m_runtime->cancel(id, QStringLiteral("the batch was cancelled"));
+    for (const auto &[image, id] : inFlight) {
+        if (m_runtime)
+            (void)m_runtime->cancel(id, QStringLiteral("the batch was cancelled"));
+    }
     finishIfDone();
 }
 

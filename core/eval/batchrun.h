@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 
 #include <nlohmann/json.hpp>
 
@@ -14,7 +15,7 @@
 
 namespace ango::runtime {
 class PluginRuntime;
-}
+} // namespace ango::runtime
 
 // Runs the current callback over every image of a dataset through the runtime's local-run path
 // (the same parse, callback, timeout, normalise and validate as a hub request), N at a time, with
@@ -59,7 +60,8 @@ class BatchRun final : public QObject
     Q_OBJECT
 
 public:
-    // The runtime and dataset must outlive the batch.
+    // The dataset must outlive the batch. When the runtime goes first, the runs it had end as
+    // failed and the batch finishes.
     BatchRun(runtime::PluginRuntime *runtime, const Dataset &dataset, BatchOptions options,
              QObject *parent = nullptr);
     ~BatchRun() override;
@@ -87,8 +89,9 @@ private:
     void finishOne(std::size_t image, QString error, nlohmann::json result,
                    std::optional<annotation::Answer> answer, qint64 durationMs);
     void finishIfDone();
+    void runtimeGone();
 
-    runtime::PluginRuntime *m_runtime;
+    QPointer<runtime::PluginRuntime> m_runtime; // the GUI may replace its runtime mid-batch
     const Dataset &m_dataset;
     BatchOptions m_options;
     ResultCache m_cache;

@@ -6,15 +6,26 @@ using nlohmann::json;
 
 namespace ango::eval {
 
+namespace {
+// An export's categories keep the project's schemaIds, so the answers can be imported as they
+// are; COCO categories are known by name only.
+QString schemaIdOf(const Category &category)
+{
+    return category.schemaId.isEmpty() ? category.name : category.schemaId;
+}
+} // namespace
+
 Result<ClassMapping> mappingFromModelClasses(const Dataset &dataset, const json &modelToCategory)
 {
     ClassMapping mapping;
     mapping.source = modelToCategory;
     if (modelToCategory.is_null()) {
         for (std::size_t k = 0; k < dataset.categories.size(); ++k) {
-            const std::string name = dataset.categories[k].name.toStdString();
-            mapping.categorySchema.push_back({{"schemaId", name}, {"modelClass", name}});
-            mapping.schemaToCategory.insert(dataset.categories[k].name, int(k));
+            const QString schemaId = schemaIdOf(dataset.categories[k]);
+            mapping.categorySchema.push_back(
+                {{"schemaId", schemaId.toStdString()},
+                 {"modelClass", dataset.categories[k].name.toStdString()}});
+            mapping.schemaToCategory.insert(schemaId, int(k));
         }
         return mapping;
     }
@@ -32,7 +43,7 @@ Result<ClassMapping> mappingFromModelClasses(const Dataset &dataset, const json 
             return makeError(QStringLiteral("mapping: \"%1\": \"%2\" is not a category of the "
                                             "dataset")
                                  .arg(modelClass, target));
-        const QString schemaId = dataset.categories[std::size_t(k)].name;
+        const QString schemaId = schemaIdOf(dataset.categories[std::size_t(k)]);
         mapping.categorySchema.push_back(
             {{"schemaId", schemaId.toStdString()}, {"modelClass", it.key()}});
         mapping.schemaToCategory.insert(schemaId, k);

@@ -25,7 +25,8 @@ struct ClassMapping
 
 // For a COCO or export dataset: modelToCategory is a JSON object {model class: category name};
 // null means every category is its own model class (names matched ignoring case). The schemaId
-// of a category is its name. Errors name the model class and the unknown category.
+// of a category is its export schemaId, else its name. Errors name the model class and the unknown
+// category.
 Result<ClassMapping> mappingFromModelClasses(const Dataset &dataset,
                                              const nlohmann::json &modelToCategory);
 

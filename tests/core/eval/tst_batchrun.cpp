@@ -38,6 +38,7 @@ private Q_SLOTS:
     void changesAreRecomputed();
     void failuresAreNotCached();
     void keepsConcurrencyAndCancels();
+    void runtimeReplacedMidBatch();
 
 private:
     Dataset dataset() const;
@@ -230,6 +231,27 @@ void tst_BatchRun::keepsConcurrencyAndCancels()
     for (auto &late : waiting)
         late(json{{"objects", json::array()}}); // answers after the cancel are ignored
     QCOMPARE(finished.size(), 1);
+}
+
+void tst_BatchRun::runtimeReplacedMidBatch()
+{
+    // The console rebuilds its runtime on connect: the batch must end, not wait forever.
+    std::vector<callbacks::Callback::Done> waiting;
+    callbacks::FunctionCallback held([&](callbacks::Call, callbacks::Callback::Done done) {
+        waiting.push_back(std::move(done));
+    });
+    auto runtime = std::make_unique<runtime::PluginRuntime>(runtime::RuntimeOptions{}, &held);
+    const Dataset d = dataset();
+    BatchOptions o = options();
+    o.concurrency = 2;
+    BatchRun batch(runtime.get(), d, o);
+    QSignalSpy finished(&batch, &BatchRun::finished);
+    batch.start();
+    QTRY_COMPARE(int(waiting.size()), 2);
+    runtime.reset();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(batch.progress().failed, 6);
+    QVERIFY(batch.runs()[0].error.contains(QStringLiteral("replaced")));
 }
 
 QTEST_GUILESS_MAIN(tst_BatchRun)

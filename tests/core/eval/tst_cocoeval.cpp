@@ -67,6 +67,7 @@ private Q_SLOTS:
     void detectionOnCrowdIsIgnored();
     void confidentFalsePositiveLowersAp();
     void scoreTiesKeepInputOrder();
+    void equalIouGoesToLaterTruth();
     void interpolationUses101Points();
     void onlyHundredDetectionsPerImageCount();
     void classWithoutTruthIsLeftOut();
@@ -167,6 +168,21 @@ void tst_CocoEval::scoreTiesKeepInputOrder()
     // ...and before them when image 2 has the smaller id.
     d.images[1].cocoId = 0;
     COMPARE_NEAR(evaluate(d, split).stats[0], 2.0 / (3.0 + DBL_EPSILON));
+}
+
+void tst_CocoEval::equalIouGoesToLaterTruth()
+{
+    // The wide detection overlaps both halves with IoU exactly 0.5. pycocotools keeps searching
+    // on an equal IoU, so the later object (the right half) is taken and the exact detection of
+    // the left half is a second true positive. Taking the first would make it a false positive.
+    Dataset d = makeDataset({QStringLiteral("cat")}, 1);
+    addTruth(d, 0, 0, Box{0, 0, 10, 10});
+    addTruth(d, 0, 0, Box{10, 0, 10, 10});
+    const std::vector<std::vector<Detection>> dets{
+        {{0, Box{0, 0, 20, 10}, 0.9}, {0, Box{0, 0, 10, 10}, 0.8}}};
+    const EvalResult r = evaluate(d, dets);
+    QCOMPARE(r.stats[1], 1.0);
+    QCOMPARE(r.images[0].matchedTruth, (std::vector<int>{1, 0}));
 }
 
 void tst_CocoEval::interpolationUses101Points()

@@ -1,0 +1,137 @@
+#include "evaloptions.h"
+
+#include "cli/flags.h"
+
+#include <QFile>
+#include <QStandardPaths>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace ango::app {
+
+namespace {
+
+const cli::FlagSyntax &syntax()
+{
+    static const cli::FlagSyntax s{
+        QStringLiteral("eval"),
+        {QStringLiteral("--callback"), QStringLiteral("--coco"), QStringLiteral("--export"),
+         QStringLiteral("--images"), QStringLiteral("--mapping"), QStringLiteral("--config"),
+         QStringLiteral("--concurrency"), QStringLiteral("--out"), QStringLiteral("--min-map"),
+         QStringLiteral("--cache-dir"), QStringLiteral("--predictions"),
+         QStringLiteral("--label-import"), QStringLiteral("--project-id"),
+         QStringLiteral("--python"), QStringLiteral("--timeout")},
+        {QStringLiteral("--no-cache")},
+        QStringLiteral("eval runs the callback locally and needs no secret")};
+    return s;
+}
+
+} // namespace
+
+QString evalUsage()
+{
+    return QStringLiteral(
+        "Usage: ango-console eval --callback SPEC (--coco FILE --images DIR | --export FILE "
+        "[--images DIR] | --images DIR) [flags]\n"
+        "\n"
+        "Runs the callback over every image of the dataset (each image a run of its own, as the\n"
+        "hub sends it) and measures the answers against the ground truth with COCOeval's rules.\n"
+        "\n"
+        "  --callback SPEC      python:model.py[:FUNCTION], exec:COMMAND, http(s)://URL, demo\n"
+        "  --coco FILE          a COCO detection file (images, annotations, categories)\n"
+        "  --export FILE        an Ango project export (assets with their answers)\n"
+        "  --images DIR         the image folder (alone: run only, no ground truth)\n"
+        "  --mapping FILE       JSON object {model class: category name}; default: each\n"
+        "                       category is its own model class (names ignore case)\n"
+        "  --config JSON        the configJSON the callback gets (@FILE reads it from a file)\n"
+        "  --concurrency N      runs at a time (default 4)\n"
+        "  --out FILE           the JSON report\n"
+        "  --min-map X          exit 1 when AP@[.5:.95] is below X (0..1)\n"
+        "  --cache-dir DIR      result cache (default: the user's cache folder); a re-run\n"
+        "                       computes only changed images, callbacks, mappings or configs\n"
+        "  --no-cache           compute everything, cache nothing\n"
+        "  --predictions FILE   write the predictions as COCO results JSON\n"
+        "  --label-import FILE  write the predictions as an Ango label-import body\n"
+        "  --project-id ID      the project named in the label-import body\n"
+        "  --python PATH        python: interpreter (default python3)\n"
+        "  --timeout SECONDS    per image (default 120)\n"
+        "\n"
+        "Exit codes: 0 done, 1 below --min-map, 2 bad flags or a dataset that cannot be read.\n");
+}
+
+Result<EvalOptions> parseEvalArguments(const QStringList &arguments)
+{
+    auto parsed = cli::parseFlags(arguments, syntax());
+    if (!parsed)
+        return parsed.error();
+    const cli::Flags &flags = *parsed;
+    EvalOptions o;
+    if (flags.help) {
+        o.help = true;
+        return o;
+    }
+    o.callbackSpec = flags.value(QStringLiteral("--callback"));
+    if (o.callbackSpec.isEmpty())
+        return makeError(QStringLiteral("--callback is required (see ango-console eval --help)"));
+    o.cocoFile = flags.value(QStringLiteral("--coco"));
+    o.exportFile = flags.value(QStringLiteral("--export"));
+    o.imageDir = flags.value(QStringLiteral("--images"));
+    if (!o.cocoFile.isEmpty() && !o.exportFile.isEmpty())
+        return makeError(QStringLiteral("--coco and --export exclude each other"));
+    if (o.imageDir.isEmpty() && o.exportFile.isEmpty())
+        return makeError(QStringLiteral("--images is required (with --coco, or alone)"));
+    o.mappingFile = flags.value(QStringLiteral("--mapping"));
+    if (flags.has(QStringLiteral("--config"))) {
+        QString text = flags.value(QStringLiteral("--config"));
+        if (text.startsWith(QLatin1Char('@'))) {
+            QFile file(text.mid(1));
+            if (!file.open(QIODevice::ReadOnly) || file.size() > 16 * 1024 * 1024)
+                return makeError(QStringLiteral("--config: %1 cannot be read").arg(text.mid(1)));
+            text = QString::fromUtf8(file.readAll());
+        }
+        const std::string bytes = text.toStdString();
+        if (!nlohmann::json::accept(bytes))
+            return makeError(QStringLiteral("--config is not valid JSON"));
+        o.configJson = text;
+    }
+    if (flags.has(QStringLiteral("--concurrency"))) {
+        auto count = cli::parseCount(QStringLiteral("--concurrency"),
+                                     flags.value(QStringLiteral("--concurrency")));
+        if (!count)
+            return count.error();
+        o.concurrency = *count;
+    }
+    if (flags.has(QStringLiteral("--timeout"))) {
+        auto count = cli::parseCount(QStringLiteral("--timeout"),
+                                     flags.value(QStringLiteral("--timeout")));
+        if (!count)
+            return count.error();
+        o.timeoutSeconds = *count;
+    }
+    o.outFile = flags.value(QStringLiteral("--out"));
+    if (flags.has(QStringLiteral("--min-map"))) {
+        bool ok = false;
+        const double x = flags.value(QStringLiteral("--min-map")).toDouble(&ok);
+        if (!ok || !std::isfinite(x) || x < 0 || x > 1)
+            return makeError(QStringLiteral("--min-map needs a number from 0 to 1 (got \"%1\")")
+                                 .arg(flags.value(QStringLiteral("--min-map"))));
+        o.minMap = x;
+    }
+    if (flags.has(QStringLiteral("--no-cache")) && flags.has(QStringLiteral("--cache-dir")))
+        return makeError(QStringLiteral("--no-cache and --cache-dir exclude each other"));
+    if (!flags.has(QStringLiteral("--no-cache"))) {
+        o.cacheDir = flags.value(QStringLiteral("--cache-dir"));
+        if (o.cacheDir.isEmpty())
+            o.cacheDir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
+                         + QStringLiteral("/ango-console/eval");
+    }
+    o.predictionsFile = flags.value(QStringLiteral("--predictions"));
+    o.labelImportFile = flags.value(QStringLiteral("--label-import"));
+    o.projectId = flags.value(QStringLiteral("--project-id"));
+    o.interpreter = flags.value(QStringLiteral("--python"));
+    return o;
+}
+
+} // namespace ango::app

@@ -1,0 +1,172 @@
+#include "panels/gallery/evalpanel.h"
+
+#include "eval/resultcache.h"
+#include "panels/gallery/gallerypanel.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+namespace ango::app {
+
+using nlohmann::json;
+
+EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
+                     std::function<EvalSetup()> setup, QWidget *parent)
+    : QWidget(parent)
+    , m_runtime(std::move(runtime))
+    , m_setup(std::move(setup))
+    , m_datasetLabel(new QLabel(tr("No dataset"), this))
+    , m_summary(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_run(new QPushButton(tr("Run"), this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_gallery(new GalleryPanel(this))
+{
+    auto *openCoco = new QPushButton(tr("COCO file…"), this);
+    auto *openFolder = new QPushButton(tr("Image folder…"), this);
+    m_datasetLabel->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_run->setEnabled(false);
+    m_cancel->setEnabled(false);
+    auto *bar = new QHBoxLayout;
+    for (QWidget *w : {static_cast<QWidget *>(openCoco), static_cast<QWidget *>(openFolder),
+                       static_cast<QWidget *>(m_run), static_cast<QWidget *>(m_cancel)})
+        bar->addWidget(w);
+    bar->addWidget(m_progress, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_datasetLabel);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_gallery, 1);
+
+    connect(openCoco, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("COCO detection file"), {},
+                                                          tr("JSON (*.json)"));
+        if (file.isEmpty())
+            return;
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Its image folder"));
+        if (dir.isEmpty())
+            return;
+        if (auto opened = openDataset(file, dir); !opened)
+            m_datasetLabel->setText(opened.error().message);
+    });
+    connect(openFolder, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder"));
+        if (dir.isEmpty())
+            return;
+        if (auto opened = openDataset({}, dir); !opened)
+            m_datasetLabel->setText(opened.error().message);
+    });
+    connect(m_run, &QPushButton::clicked, this, &EvalPanel::start);
+    connect(m_cancel, &QPushButton::clicked, this, &EvalPanel::cancel);
+}
+
+EvalPanel::~EvalPanel() = default;
+
+Result<void> EvalPanel::openDataset(const QString &cocoFile, const QString &imageDir)
+{
+    auto loaded = cocoFile.isEmpty() ? eval::loadImageFolder(imageDir)
+                                     : eval::loadCocoDataset(cocoFile, imageDir);
+    if (!loaded)
+        return loaded.error();
+    m_batch.reset();
+    m_gallery->setResults(nullptr, nullptr, nullptr);
+    m_dataset = std::make_unique<eval::Dataset>(std::move(loaded.value()));
+    QString text = tr("%1 images, %2 classes, %3 objects")
+                       .arg(m_dataset->images.size())
+                       .arg(m_dataset->categories.size())
+                       .arg(m_dataset->truthCount());
+    if (m_dataset->problemCount)
+        text += tr("; %1 problems, first: %2")
+                    .arg(m_dataset->problemCount)
+                    .arg(m_dataset->problems.front().text());
+    m_datasetLabel->setText(text);
+    m_run->setEnabled(!m_dataset->images.empty());
+    return {};
+}
+
+void EvalPanel::start()
+{
+    if (!m_dataset || (m_batch && m_cancel->isEnabled()))
+        return;
+    const EvalSetup setup = m_setup();
+    QHash<QString, QString> labels; // schemaId → model class, matched to category names
+    if (setup.categorySchema.is_array()) {
+        for (const auto &entry : setup.categorySchema) {
+            if (entry.is_object() && entry.value("schemaId", json()).is_string()
+                && entry.value("modelClass", json()).is_string())
+                labels.insert(QString::fromStdString(entry["schemaId"].get<std::string>()),
+                              QString::fromStdString(entry["modelClass"].get<std::string>()));
+        }
+    }
+    m_mapping = eval::mappingFromSchema(*m_dataset, setup.categorySchema, labels);
+    eval::BatchOptions options;
+    options.callbackIdentity = eval::callbackIdentity(setup.callbackSpec);
+    options.categorySchema = setup.categorySchema;
+    options.configJson = setup.configJson;
+    options.concurrency = 4;
+    options.cacheDir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
+                       + QStringLiteral("/ango-console/eval");
+    m_batch = std::make_unique<eval::BatchRun>(m_runtime(), *m_dataset, options);
+    connect(m_batch.get(), &eval::BatchRun::progressed, this, &EvalPanel::showProgress);
+    connect(m_batch.get(), &eval::BatchRun::finished, this, &EvalPanel::finished);
+    m_gallery->setResults(nullptr, nullptr, nullptr);
+    m_summary->setText(tr("Running…"));
+    m_run->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_batch->start();
+}
+
+void EvalPanel::cancel()
+{
+    if (m_batch)
+        m_batch->cancel();
+}
+
+void EvalPanel::showProgress(const eval::BatchProgress &p)
+{
+    m_progress->setMaximum(int(p.total));
+    m_progress->setValue(int(p.done));
+    m_progress->setFormat(
+        tr("%v/%m · %1 cached · %2 failed · %3/s · ETA %4 s")
+            .arg(p.cached)
+            .arg(p.failed)
+            .arg(p.ratePerSecond, 0, 'f', 1)
+            .arg(p.etaSeconds < 0 ? QStringLiteral("?") : QString::number(p.etaSeconds, 'f', 0)));
+}
+
+void EvalPanel::finished(bool cancelled)
+{
+    m_run->setEnabled(true);
+    m_cancel->setEnabled(false);
+    std::vector<std::vector<eval::Detection>> detections(m_dataset->images.size());
+    for (std::size_t i = 0; i < detections.size(); ++i) {
+        const eval::ImageRun &run = m_batch->runs()[i];
+        if (run.state == eval::ImageRun::State::Done && run.answer)
+            detections[i]
+                = eval::predictionsFromAnswer(*run.answer, m_mapping, *m_dataset).detections;
+    }
+    m_metrics = eval::evaluate(*m_dataset, detections);
+    m_summary->setText(summary() + (cancelled ? tr(" (cancelled: partial)") : QString()));
+    m_gallery->setResults(m_dataset.get(), &m_batch->runs(), &m_metrics);
+    Q_EMIT evaluated();
+}
+
+QString EvalPanel::summary() const
+{
+    if (!m_dataset || !m_dataset->hasTruth)
+        return tr("No ground truth: predictions only");
+    const auto &s = m_metrics.stats;
+    return tr("AP %1 · AP50 %2 · AP75 %3 · AR100 %4")
+        .arg(s[0], 0, 'f', 3)
+        .arg(s[1], 0, 'f', 3)
+        .arg(s[2], 0, 'f', 3)
+        .arg(s[8], 0, 'f', 3);
+}
+
+} // namespace ango::app

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "eval/batchrun.h"
+#include "eval/cocoeval.h"
+#include "eval/dataset.h"
+#include "eval/predictions.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace ango::runtime {
+class PluginRuntime;
+}
+
+namespace ango::app {
+
+class GalleryPanel;
+
+// What a batch runs with: the window's callback, mapping and config at the moment Run is pressed.
+struct EvalSetup
+{
+    QString callbackSpec;
+    nlohmann::json categorySchema; // [{"schemaId", "modelClass"}] or null
+    std::optional<QString> configJson;
+};
+
+// The Evaluate dock: open a COCO file and its images (or a folder), run the current callback over
+// every image (4 at a time, cached, resumable), progress with rate and ETA, cancel, then AP/AP50
+// and the gallery. Predictions map back to categories through the window's mapping: schemaId →
+// model class → category of that name (ignoring case).
+class EvalPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // `runtime` is asked at each start: the console replaces its runtime when it connects.
+    EvalPanel(std::function<runtime::PluginRuntime *()> runtime, std::function<EvalSetup()> setup,
+              QWidget *parent = nullptr);
+    ~EvalPanel() override;
+
+    // Loads a dataset (cocoFile empty: a folder of images); the error names file, entry, field.
+    Result<void> openDataset(const QString &cocoFile, const QString &imageDir);
+    void start();
+    void cancel();
+    QString summary() const;
+    GalleryPanel *gallery() const { return m_gallery; }
+
+Q_SIGNALS:
+    void evaluated();
+
+private:
+    void finished(bool cancelled);
+    void showProgress(const eval::BatchProgress &p);
+
+    std::function<runtime::PluginRuntime *()> m_runtime;
+    std::function<EvalSetup()> m_setup;
+    std::unique_ptr<eval::Dataset> m_dataset;
+    std::unique_ptr<eval::BatchRun> m_batch;
+    eval::ClassMapping m_mapping;
+    eval::EvalResult m_metrics;
+    QLabel *m_datasetLabel;
+    QLabel *m_summary;
+    QProgressBar *m_progress;
+    QPushButton *m_run;
+    QPushButton *m_cancel;
+    GalleryPanel *m_gallery;
+};
+
+} // namespace ango::app

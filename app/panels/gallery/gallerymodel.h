@@ -1,0 +1,44 @@
+#pragma once
+
+#include "eval/batchrun.h"
+#include "eval/cocoeval.h"
+#include "eval/dataset.h"
+
+#include <QAbstractListModel>
+
+namespace ango::app {
+
+class ThumbnailCache;
+
+// One row per dataset image: its thumbnail, and how the run went (TP/FP/FN at IoU 0.5, error,
+// latency). The sort and filter roles let a proxy order by problems, latency or object count.
+class GalleryModel final : public QAbstractListModel
+{
+    Q_OBJECT
+
+public:
+    enum Role {
+        ProblemsRole = Qt::UserRole + 1, // fp + fn, errors count as 1,000
+        LatencyRole,
+        DetectionsRole,
+        FailedRole,
+        ImageIndexRole,
+    };
+
+    explicit GalleryModel(ThumbnailCache *thumbnails, QObject *parent = nullptr);
+
+    // The batch's data; the model keeps pointers: they must outlive it or be replaced.
+    void setResults(const eval::Dataset *dataset, const std::vector<eval::ImageRun> *runs,
+                    const eval::EvalResult *metrics);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+
+private:
+    const eval::Dataset *m_dataset = nullptr;
+    const std::vector<eval::ImageRun> *m_runs = nullptr;
+    const eval::EvalResult *m_metrics = nullptr;
+    ThumbnailCache *m_thumbnails;
+};
+
+} // namespace ango::app

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "eval/batchrun.h"
+#include "eval/cocoeval.h"
+#include "eval/dataset.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QListView;
+class QSortFilterProxyModel;
+
+namespace ango::app {
+
+class GalleryModel;
+class ThumbnailCache;
+
+// The batch's images as a thumbnail grid, sorted by problems (FP + FN, failures first), latency,
+// detections or name, optionally only those with problems. Activating one says which image.
+class GalleryPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class SortKey { Problems, Latency, Detections, Name };
+
+    explicit GalleryPanel(QWidget *parent = nullptr);
+
+    void setResults(const eval::Dataset *dataset, const std::vector<eval::ImageRun> *runs,
+                    const eval::EvalResult *metrics);
+    void setSortKey(SortKey key);
+    void setProblemsOnly(bool only);
+    // Dataset image indices in the order shown.
+    QList<int> shownImages() const;
+    ThumbnailCache *thumbnails() const { return m_thumbnails; }
+
+Q_SIGNALS:
+    void imageActivated(int imageIndex);
+
+private:
+    ThumbnailCache *m_thumbnails;
+    GalleryModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QListView *m_view;
+    QComboBox *m_sort;
+    QCheckBox *m_problemsOnly;
+};
+
+} // namespace ango::app

@@ -1,0 +1,130 @@
+// The eval gallery: thumbnails arrive from the thread pool (scaled, cached, decoded once), rows
+// sort by problems and latency, "problems only" hides clean images, a failure sorts first.
+#include "callbacks/functioncallback.h"
+#include "panels/gallery/evalpanel.h"
+#include "panels/gallery/gallerypanel.h"
+#include "panels/gallery/thumbnailcache.h"
+#include "runtime/pluginruntime.h"
+
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ango;
+using namespace ango::app;
+
+class tst_GalleryPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void thumbnailsAreDecodedOffThreadAndCached();
+    void sortsAndFilters();
+    void evalPanelRunsAndScores();
+};
+
+void tst_GalleryPanel::thumbnailsAreDecodedOffThreadAndCached()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.png"));
+    QImage big(1280, 720, QImage::Format_RGB32);
+    big.fill(Qt::darkCyan);
+    QVERIFY(big.save(path));
+    ThumbnailCache cache(QSize(160, 120));
+    QSignalSpy ready(&cache, &ThumbnailCache::ready);
+    QVERIFY(cache.thumbnail(path).isNull()); // not on the GUI thread: later
+    QVERIFY(cache.thumbnail(path).isNull());
+    QCOMPARE(cache.decodesStarted(), 1); // a second request while in flight starts nothing
+    QTRY_COMPARE(ready.size(), 1);
+    const QPixmap thumb = cache.thumbnail(path);
+    QCOMPARE(thumb.size(), QSize(160, 90)); // scaled while decoding, aspect kept
+    QCOMPARE(cache.decodesStarted(), 1);
+
+    QSignalSpy failed(&cache, &ThumbnailCache::failed);
+    QVERIFY(cache.thumbnail(dir.filePath(QStringLiteral("missing.png"))).isNull());
+    QTRY_COMPARE(failed.size(), 1);
+}
+
+void tst_GalleryPanel::sortsAndFilters()
+{
+    eval::Dataset dataset;
+    dataset.categories.push_back(eval::Category{QStringLiteral("cat"), {}, 1});
+    std::vector<eval::ImageRun> runs(4);
+    eval::EvalResult metrics;
+    metrics.images.resize(4);
+    const int fp[] = {0, 2, 0, 1};
+    const int fn[] = {0, 1, 0, 0};
+    const qint64 latency[] = {10, 5, 40, 20};
+    for (int i = 0; i < 4; ++i) {
+        eval::DatasetImage image;
+        image.key = QStringLiteral("img%1").arg(i);
+        dataset.images.push_back(image);
+        runs[std::size_t(i)].state = eval::ImageRun::State::Done;
+        runs[std::size_t(i)].durationMs = latency[i];
+        metrics.images[std::size_t(i)].fp = fp[i];
+        metrics.images[std::size_t(i)].fn = fn[i];
+    }
+    runs[2].state = eval::ImageRun::State::Failed;
+    runs[2].error = QStringLiteral("model exploded");
+
+    GalleryPanel panel;
+    panel.setResults(&dataset, &runs, &metrics);
+    QCOMPARE(panel.shownImages(), (QList<int>{2, 1, 3, 0})); // failure, then most FP + FN
+    panel.setSortKey(GalleryPanel::SortKey::Latency);
+    QCOMPARE(panel.shownImages(), (QList<int>{2, 3, 0, 1}));
+    panel.setSortKey(GalleryPanel::SortKey::Name);
+    QCOMPARE(panel.shownImages(), (QList<int>{0, 1, 2, 3}));
+    panel.setProblemsOnly(true);
+    QCOMPARE(panel.shownImages(), (QList<int>{1, 2, 3}));
+    panel.setProblemsOnly(false);
+    QCOMPARE(panel.shownImages().size(), 4);
+}
+
+void tst_GalleryPanel::evalPanelRunsAndScores()
+{
+    // Two images, one cat each; the callback finds the cat of the first only, with the window's
+    // mapping (schemaId "s-cat" for the model class "cat").
+    QTemporaryDir dir;
+    QImage image(64, 48, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QVERIFY(image.save(dir.filePath(QStringLiteral("a.png"))));
+    image.fill(Qt::black);
+    QVERIFY(image.save(dir.filePath(QStringLiteral("b.png"))));
+    QFile coco(dir.filePath(QStringLiteral("coco.json")));
+    QVERIFY(coco.open(QIODevice::WriteOnly));
+    coco.write(R"({"images": [{"id": 1, "file_name": "a.png"}, {"id": 2, "file_name": "b.png"}],
+                  "categories": [{"id": 1, "name": "Cat"}],
+                  "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 20, 10]},
+                                  {"id": 2, "image_id": 2, "category_id": 1, "bbox": [5, 5, 9, 9]}]})");
+    coco.close();
+    callbacks::FunctionCallback model(
+        [](const callbacks::Call &call) -> ango::Result<nlohmann::json> {
+            if (call.request.value("dataURL", "").find("a.png") == std::string::npos)
+                return nlohmann::json{{"objects", nlohmann::json::array()}};
+            return nlohmann::json{
+                {"objects",
+                 {{{"schemaId", "s-cat"},
+                   {"bounding-box", {{"x", 1}, {"y", 2}, {"width", 20}, {"height", 10}}}}}}};
+        });
+    runtime::PluginRuntime runtime(runtime::RuntimeOptions{}, &model);
+    EvalPanel panel([&runtime] { return &runtime; },
+                    [] {
+                        return EvalSetup{QStringLiteral("test:function"),
+                                         nlohmann::json::parse(
+                                             R"([{"schemaId": "s-cat", "modelClass": "cat"}])"),
+                                         std::nullopt};
+                    });
+    QVERIFY(panel.openDataset(dir.filePath(QStringLiteral("coco.json")), dir.path()).ok());
+    QSignalSpy evaluated(&panel, &EvalPanel::evaluated);
+    panel.start();
+    QTRY_COMPARE(evaluated.size(), 1);
+    // Recall 1/2 at precision 1: recall points 0..0.50 -> 51/101 = 0.505.
+    QVERIFY2(panel.summary().startsWith(QStringLiteral("AP 0.505 · AP50 0.505")),
+             qPrintable(panel.summary()));
+    QCOMPARE(panel.gallery()->shownImages(), (QList<int>{1, 0})); // the miss first
+}
+
+QTEST_MAIN(tst_GalleryPanel)
+#include "tst_gallerypanel.moc"
