@@ -104,6 +104,9 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ClassMappingPanel::updateSummary);
 
     if (m_store) {
+        // The project of the last session, with its mapping, as it was left.
+        m_projectId = m_store->lastProject();
+        m_projectEdit->setText(m_projectId);
         const MappingStore::Saved saved = m_store->load(m_projectId);
         m_loading = true;
         m_model->setLabelTools(saved.labelTools);
@@ -129,6 +132,7 @@ void ClassMappingPanel::setProjectId(const QString &projectId)
     save();
     m_projectId = projectId;
     if (m_store) {
+        m_store->setLastProject(projectId);
         const MappingStore::Saved saved = m_store->load(projectId);
         m_loading = true;
         m_model->setLabelTools(saved.labelTools);

@@ -7,6 +7,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QFile>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void unknownTargetIsFlagged();
     void storeKeepsMappingsPerProject();
     void panelSavesAndSwitchesProjects();
+    void lastProjectAndItsMappingComeBackOnRelaunch();
     void modelPassesTester();
 };
 
@@ -364,6 +366,30 @@ void tst_ClassMapping::storeKeepsMappingsPerProject()
                                 QStringLiteral("classMapping/proj%2F1/mappings")}));
     store.remove(QStringLiteral("proj/1"));
     QVERIFY(!store.contains(QStringLiteral("proj/1")));
+}
+
+void tst_ClassMapping::lastProjectAndItsMappingComeBackOnRelaunch()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("settings.ini"));
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        MappingStore store(&settings);
+        ClassMappingPanel panel(&store);
+        panel.setProjectId(QStringLiteral("p1"));
+        panel.setLabelTools(sampleTools());
+        panel.model()->importMappings({{QStringLiteral("car"), QStringLiteral("s-car")}});
+    }
+    // The next start: a new settings object, store and panel, nothing typed.
+    QSettings settings(path, QSettings::IniFormat);
+    MappingStore store(&settings);
+    ClassMappingPanel panel(&store);
+    QCOMPARE(panel.projectId(), QStringLiteral("p1"));
+    QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("mappingProjectId"))->text(),
+             QStringLiteral("p1"));
+    QCOMPARE_JSON(panel.categorySchema(),
+                  json::parse(R"([{"schemaId": "s-car", "modelClass": "car"}])"));
+    QCOMPARE(panel.model()->labelTools(), sampleTools());
 }
 
 void tst_ClassMapping::panelSavesAndSwitchesProjects()
