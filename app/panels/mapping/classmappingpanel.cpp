@@ -45,7 +45,14 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
                             | QAbstractItemView::AnyKeyPressed);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // The label takes the room; class names and schema ids are as wide as their text.
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::ClassColumn,
+                                                     QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::TargetColumn,
+                                                     QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::SchemaIdColumn,
+                                                     QHeaderView::ResizeToContents);
     m_view->verticalHeader()->hide();
 
     m_projectEdit->setObjectName(QStringLiteral("mappingProjectId"));

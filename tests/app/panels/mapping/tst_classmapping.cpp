@@ -5,6 +5,7 @@
 #include "panels/mapping/targetdelegate.h"
 
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
@@ -130,6 +131,11 @@ void tst_ClassMapping::delegatePicksTargetFromLabelSet()
     QVERIFY(combo);
     QCOMPARE(combo->count(), 3); // "(not mapped)" and the two tools
     QCOMPARE(combo->itemText(2), QStringLiteral("Person (polygon)"));
+    // The list is wide enough for its longest entry, however narrow the cell.
+    const int widest = combo->fontMetrics().horizontalAdvance(u"Person (polygon)"_qs);
+    QVERIFY2(combo->view()->minimumWidth() >= widest,
+             qPrintable(QString::number(combo->view()->minimumWidth())));
+    QCOMPARE(combo->view()->textElideMode(), Qt::ElideNone);
     delegate.setEditorData(combo, target);
     QCOMPARE(combo->currentIndex(), 0);
 
