@@ -45,13 +45,14 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
                             | QAbstractItemView::AnyKeyPressed);
-    // The label takes the room; class names and schema ids are as wide as their text.
-    m_view->horizontalHeader()->setStretchLastSection(false);
+    // Class names and labels are shown whole; the schema id (long, rarely read) takes what is
+    // left and is elided in the middle (its tooltip has it whole).
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::ClassColumn,
                                                      QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::TargetColumn,
-                                                     QHeaderView::Stretch);
-    m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::SchemaIdColumn,
                                                      QHeaderView::ResizeToContents);
     m_view->verticalHeader()->hide();
 
