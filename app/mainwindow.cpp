@@ -146,6 +146,8 @@ void MainWindow::buildPanels()
     // full height.
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    // The input tabs sit right under the Run panel, where the eye goes next.
+    setTabPosition(Qt::LeftDockWidgetArea, QTabWidget::North);
     m_runDock = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
     m_inputsDock = addPanel(m_callback, tr("Callback"), QStringLiteral("callbackDock"),
                             Qt::LeftDockWidgetArea);

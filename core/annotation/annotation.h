@@ -58,5 +58,11 @@ struct ValidationContext
 // image, zero/negative sizes, NaN or non-numeric coordinates, missing shape, relation to an
 // unknown objectId.
 std::vector<Problem> validate(const Answer &answer, const ValidationContext &context);
+// As above, and each object's shape against the tool its schemaId names in the project's label
+// set (`labelTools`: the label set's "tools", [{"schemaId", "tool", "title"}]): a bounding box
+// for a point tool, or a polygon for a bounding-box tool, is an error, since Ango Hub cannot
+// show it as that tool.
+std::vector<Problem> validate(const Answer &answer, const ValidationContext &context,
+                              const nlohmann::json &labelTools);
 
 } // namespace ango::annotation

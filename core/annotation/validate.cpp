@@ -47,6 +47,25 @@ public:
         }
     }
 
+    // schemaId -> {tool type, title} from the label set; entries without both are skipped.
+    void setLabelTools(const json &tools)
+    {
+        if (!tools.is_array())
+            return;
+        for (const json &tool : tools) {
+            if (!tool.is_object())
+                continue;
+            const auto id = tool.find("schemaId");
+            const auto type = tool.find("tool");
+            if (id == tool.end() || !id->is_string() || type == tool.end() || !type->is_string())
+                continue;
+            const auto title = tool.find("title");
+            m_tools[id->get<std::string>()]
+                = {type->get<std::string>(),
+                   title != tool.end() && title->is_string() ? title->get<std::string>() : ""};
+        }
+    }
+
     std::vector<Problem> run(const Answer &answer)
     {
         if (expectList(answer.objects, "objects")) {
@@ -105,6 +124,8 @@ private:
                                        + names.join(QStringLiteral(", "))
                                        + u"): an object carries exactly one.");
         }
+        if (shapes.size() == 1)
+            checkToolType(object, shapes.front(), path);
         for (const std::string_view key : shapes) {
             const std::string shapePath = member(path, key);
             const auto extent
@@ -119,6 +140,27 @@ private:
             if (expectList(*nested, nestedPath))
                 checkClassifications(*nested, nestedPath);
         }
+    }
+
+    // The shape must be the one the schemaId's tool draws: Ango Hub shows a point tool's
+    // objects as points, and has no place for a box there.
+    void checkToolType(const json &object, std::string_view shape, const std::string &path)
+    {
+        const auto id = object.find("schemaId");
+        if (id == object.end() || !id->is_string())
+            return;
+        const auto tool = m_tools.find(id->get<std::string>());
+        if (tool == m_tools.end() || tool->second.type == shape)
+            return;
+        const QString shapeName = QString::fromUtf8(shape.data(), qsizetype(shape.size()));
+        const QString type = QString::fromStdString(tool->second.type);
+        const QString title = tool->second.title.empty()
+                                  ? QString()
+                                  : u" (\"" + QString::fromStdString(tool->second.title) + u"\")";
+        m_problems.error(member(path, shape),
+                         u"is a " + shapeName + u", but schemaId " + quoted(id->get<std::string>())
+                             + u" is a " + type + u" tool" + title + u": return a " + type
+                             + u" for it, or map the class to a " + shapeName + u" tool.");
     }
 
     // With a class mapping every object should carry one of its schemaIds; without one the
@@ -310,6 +352,12 @@ private:
     }
 
     std::optional<QSize> m_imageSize;
+    struct Tool
+    {
+        std::string type;
+        std::string title;
+    };
+    std::map<std::string, Tool> m_tools;
     std::optional<std::set<std::string>> m_mappedSchemaIds;
     std::map<std::string, std::string> m_objectIds; // objectId -> path of the first object
     detail::ProblemList m_problems;
@@ -320,6 +368,14 @@ private:
 std::vector<Problem> validate(const Answer &answer, const ValidationContext &context)
 {
     return Validator(context).run(answer);
+}
+
+std::vector<Problem> validate(const Answer &answer, const ValidationContext &context,
+                              const json &labelTools)
+{
+    Validator validator(context);
+    validator.setLabelTools(labelTools);
+    return validator.run(answer);
 }
 
 } // namespace ango::annotation

@@ -45,7 +45,15 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
                             | QAbstractItemView::AnyKeyPressed);
+    // Class names and labels are shown whole; the schema id (long, rarely read) takes what is
+    // left and is elided in the middle (its tooltip has it whole).
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::ClassColumn,
+                                                     QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(ClassMappingModel::TargetColumn,
+                                                     QHeaderView::ResizeToContents);
     m_view->verticalHeader()->hide();
 
     m_projectEdit->setObjectName(QStringLiteral("mappingProjectId"));
@@ -104,6 +112,9 @@ ClassMappingPanel::ClassMappingPanel(MappingStore *store, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ClassMappingPanel::updateSummary);
 
     if (m_store) {
+        // The project of the last session, with its mapping, as it was left.
+        m_projectId = m_store->lastProject();
+        m_projectEdit->setText(m_projectId);
         const MappingStore::Saved saved = m_store->load(m_projectId);
         m_loading = true;
         m_model->setLabelTools(saved.labelTools);
@@ -129,6 +140,7 @@ void ClassMappingPanel::setProjectId(const QString &projectId)
     save();
     m_projectId = projectId;
     if (m_store) {
+        m_store->setLastProject(projectId);
         const MappingStore::Saved saved = m_store->load(projectId);
         m_loading = true;
         m_model->setLabelTools(saved.labelTools);

@@ -86,4 +86,15 @@ void MappingStore::remove(const QString &projectId)
     m_settings->remove(groupFor(projectId));
 }
 
+// Outside the classMapping group: no project's group can collide with it.
+void MappingStore::setLastProject(const QString &projectId)
+{
+    m_settings->setValue(QStringLiteral("classMappingLastProject"), projectId);
+}
+
+QString MappingStore::lastProject() const
+{
+    return m_settings->value(QStringLiteral("classMappingLastProject")).toString();
+}
+
 } // namespace ango::app

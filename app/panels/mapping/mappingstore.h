@@ -24,6 +24,9 @@ public:
     Saved load(const QString &projectId) const;
     bool contains(const QString &projectId) const;
     void remove(const QString &projectId);
+    // The project shown last, so that the next start shows its mapping again.
+    void setLastProject(const QString &projectId);
+    QString lastProject() const;
 
 private:
     static QString groupFor(const QString &projectId);

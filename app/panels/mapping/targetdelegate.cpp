@@ -2,8 +2,11 @@
 
 #include "classmappingmodel.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QPixmap>
+
+#include <algorithm>
 
 namespace ango::app {
 
@@ -40,6 +43,13 @@ QWidget *TargetDelegate::createEditor(QWidget *parent, const QStyleOptionViewIte
         combo->addItem(swatch(tool.color), text, tool.schemaId);
         combo->setItemData(combo->count() - 1, tool.schemaId, Qt::ToolTipRole);
     }
+    // The list opens as wide as its longest entry, not as narrow as the cell: entries are never
+    // cut in the middle.
+    int widest = 0;
+    for (int i = 0; i < combo->count(); ++i)
+        widest = std::max(widest, combo->fontMetrics().horizontalAdvance(combo->itemText(i)));
+    combo->view()->setMinimumWidth(widest + combo->iconSize().width() + 48);
+    combo->view()->setTextElideMode(Qt::ElideNone);
     return combo;
 }
 

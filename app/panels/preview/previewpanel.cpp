@@ -3,6 +3,8 @@
 #include "imagedecoding.h"
 #include "previewview.h"
 
+#include "panels/common/elidedlabel.h"
+
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -46,7 +48,11 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     , m_problemHeader(new QLabel(this))
     , m_zoomLabel(new QLabel(this))
     , m_summary(new QLabel(this))
+    , m_notice(new ElidedLabel(this, 2))
 {
+    m_notice->setObjectName(QStringLiteral("previewNotice"));
+    m_notice->setStyleSheet(QStringLiteral("color: #d9534f; padding: 4px;"));
+    m_notice->hide();
     m_view->setObjectName(QStringLiteral("previewView"));
     m_classList->setObjectName(QStringLiteral("previewClassList"));
     m_classList->setToolTip(tr("Uncheck a class to hide its objects"));
@@ -97,6 +103,7 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addLayout(toolbar);
+    layout->addWidget(m_notice);
     layout->addWidget(splitter, 1);
 
     connect(m_scene, &PreviewScene::classesChanged, this, &PreviewPanel::rebuildClassList);
@@ -117,6 +124,9 @@ PreviewPanel::~PreviewPanel()
 void PreviewPanel::setImage(const QImage &image)
 {
     ++m_imageTicket; // a decode still running must not replace this image
+    m_imageSource.clear();
+    m_imageFailed = false;
+    showNotice({});
     m_scene->setImage(image);
     if (m_view->isFitted())
         m_view->fitToContent();
@@ -135,19 +145,49 @@ void PreviewPanel::loadImageData(const QByteArray &bytes)
 void PreviewPanel::decode(QByteArray bytes, QString path)
 {
     const quint64 ticket = ++m_imageTicket;
-    decodeImageAsync(this, std::move(bytes), std::move(path),
-                     [this, ticket](const DecodedImage &decoded) {
+    const QString source = path.isEmpty()
+                               ? QStringLiteral("bytes:%1:%2").arg(qHash(bytes)).arg(bytes.size())
+                               : QStringLiteral("file:") + path;
+    if (source != m_imageSource || m_imageFailed) {
+        // Until the new image is decoded, objects show on no image rather than the old one.
+        m_scene->setImage(QImage());
+        m_imageSource = source;
+    }
+    m_imageFailed = false;
+    showNotice({});
+    decodeImageAsync(this, std::move(bytes), path,
+                     [this, ticket, path](const DecodedImage &decoded) {
                          if (ticket != m_imageTicket)
                              return; // superseded by a newer image
                          if (decoded.image.isNull()) {
+                             m_imageFailed = true;
+                             m_scene->setImage(QImage());
+                             m_scene->setAnswer(nlohmann::json::object());
+                             m_summary->clear();
+                             const QString what
+                                 = path.isEmpty() ? tr("The image") : tr("The image %1").arg(path);
+                             showNotice(tr("%1 could not be decoded: %2. No objects are drawn.")
+                                            .arg(what, decoded.error));
                              Q_EMIT imageLoadFailed(decoded.error);
                              return;
                          }
-                         m_scene->setImage(decoded.image);
+                         m_scene->setImage(decoded.image, decoded.originalSize);
                          if (m_view->isFitted())
                              m_view->fitToContent();
-                         Q_EMIT imageLoaded(decoded.image.size());
+                         Q_EMIT imageLoaded(decoded.originalSize);
                      });
+}
+
+QString PreviewPanel::notice() const
+{
+    return m_notice->isHidden() ? QString() : m_notice->text();
+}
+
+void PreviewPanel::showNotice(const QString &text)
+{
+    m_notice->setText(text);
+    m_notice->setToolTip(text);
+    m_notice->setVisible(!text.isEmpty());
 }
 
 void PreviewPanel::setClasses(const QList<ClassInfo> &classes)
@@ -157,6 +197,15 @@ void PreviewPanel::setClasses(const QList<ClassInfo> &classes)
 
 void PreviewPanel::setAnswer(const nlohmann::json &answer)
 {
+    if (m_imageFailed) {
+        // Objects of an image that is not on screen would be drawn over nothing (or mislead).
+        m_scene->setAnswer(nlohmann::json::object());
+        const auto objects = answer.is_object() ? answer.value("objects", nlohmann::json::array())
+                                                : nlohmann::json::array();
+        m_summary->setText(tr("%n object(s) not drawn: no image", nullptr,
+                              objects.is_array() ? int(objects.size()) : 0));
+        return;
+    }
     m_scene->setAnswer(answer);
     m_summary->setText(tr("%n object(s)", nullptr, int(m_scene->overlayItems().size())));
     if (m_view->isFitted())
@@ -178,6 +227,9 @@ void PreviewPanel::setProblems(const std::vector<annotation::Problem> &problems)
 void PreviewPanel::clear()
 {
     ++m_imageTicket;
+    m_imageSource.clear();
+    m_imageFailed = false;
+    showNotice({});
     m_scene->setImage(QImage());
     m_scene->setProblems({});
     m_scene->setAnswer(nlohmann::json::object());

@@ -34,9 +34,14 @@ public:
     PreviewView *view() const { return m_view; }
     QListWidget *classList() const { return m_classList; }
     QListWidget *problemList() const { return m_problemList; }
+    // The message shown above the image, e.g. why it could not be decoded; empty when none.
+    QString notice() const;
 
     void setImage(const QImage &image);
-    // Decode off the GUI thread; imageLoaded or imageLoadFailed follows. A later call wins.
+    // Decode off the GUI thread (large images scaled down for display); imageLoaded (with the
+    // original size) or imageLoadFailed follows. A later call wins. Another image than the one
+    // shown is cleared at once, so no result is ever drawn over the wrong image; an image that
+    // cannot be decoded is named in the panel and no objects are drawn until the next one.
     void loadImageFile(const QString &path);
     void loadImageData(const QByteArray &bytes);
 
@@ -56,6 +61,7 @@ Q_SIGNALS:
 
 private:
     void decode(QByteArray bytes, QString path);
+    void showNotice(const QString &text);
     void rebuildClassList();
     void rebuildProblemList();
     void onClassItemChanged(QListWidgetItem *item);
@@ -70,6 +76,9 @@ private:
     QLabel *m_zoomLabel;
     QLabel *m_summary;
     quint64 m_imageTicket = 0;
+    QLabel *m_notice = nullptr;
+    QString m_imageSource;      // the file or bytes of the image shown or being decoded
+    bool m_imageFailed = false; // the current image could not be decoded: draw no objects
 };
 
 } // namespace ango::app

@@ -4,6 +4,8 @@
 
 #include <QPainter>
 
+#include <algorithm>
+
 namespace ango::app {
 
 namespace {
@@ -64,9 +66,10 @@ PreviewScene::~PreviewScene()
     clearAnswer();
 }
 
-void PreviewScene::setImage(const QImage &image)
+void PreviewScene::setImage(const QImage &image, QSize originalSize)
 {
     m_image = QPixmap::fromImage(image);
+    m_imageSize = image.isNull() ? QSize() : (originalSize.isValid() ? originalSize : image.size());
     overlaysTouched();
     invalidate(QRectF(), BackgroundLayer); // views cache the background
 }
@@ -78,13 +81,16 @@ void PreviewScene::drawBackground(QPainter *painter, const QRectF &rect)
         return;
     // Smooth when shrinking a lot (else fine detail turns into noise); exact pixels from about
     // life size up, where smoothing costs a frame's worth of time on each zoom step.
-    painter->setRenderHint(QPainter::SmoothPixmapTransform, painter->worldTransform().m11() < 0.75);
-    painter->drawPixmap(QPointF(0, 0), m_image);
+    const qreal shown = qreal(m_imageSize.width()) / std::max(1, m_image.width());
+    painter->setRenderHint(QPainter::SmoothPixmapTransform,
+                           painter->worldTransform().m11() * shown < 0.75);
+    painter->drawPixmap(QRectF(QPointF(0, 0), QSizeF(m_imageSize)), m_image,
+                        QRectF(m_image.rect()));
 }
 
 QRectF PreviewScene::contentRect() const
 {
-    QRectF content = m_image.isNull() ? QRectF() : QRectF(QPointF(0, 0), m_image.size());
+    QRectF content = m_image.isNull() ? QRectF() : QRectF(QPointF(0, 0), m_imageSize);
     for (const OverlayItem *item : m_items) {
         if (item)
             content |= item->imageBounds();

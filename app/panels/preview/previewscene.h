@@ -44,8 +44,10 @@ public:
     explicit PreviewScene(QObject *parent = nullptr);
     ~PreviewScene() override;
 
-    void setImage(const QImage &image);
-    QSize imageSize() const { return m_image.size(); }
+    // `originalSize`: the size of the image `image` was scaled down from (objects' coordinates
+    // refer to it); empty when `image` is the original.
+    void setImage(const QImage &image, QSize originalSize = {});
+    QSize imageSize() const { return m_imageSize; }
     // The image's rectangle united with the objects' (a model may draw outside the image).
     QRectF contentRect() const;
 
@@ -104,6 +106,7 @@ private:
     void redrawOverlays();
 
     QPixmap m_image;
+    QSize m_imageSize; // in image coordinates; m_image may be a scaled-down copy
     OverlayLayer *m_layer;
     ClassPalette m_palette;
     std::vector<nlohmann::json> m_objects; // null where removed

@@ -1,4 +1,6 @@
 #include "fixtures.h"
+#include "panels/preview/imagedecoding.h"
+#include "panels/preview/overlayitem.h"
 #include "panels/preview/overlaylayer.h"
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewview.h"
@@ -9,6 +11,7 @@
 #include <QListWidget>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
 #include <QToolTip>
@@ -35,6 +38,8 @@ private Q_SLOTS:
     void imagesLoadOffTheGuiThread();
     void laterImageWins();
     void bundledSampleFitsItsImage();
+    void hugeImageShowsWithItsBoxes();
+    void failedDecodeShowsAMessageAndNoBoxes();
 
 private:
     QImage frame() const { return m_panel->view()->viewport()->grab().toImage(); }
@@ -377,7 +382,9 @@ void tst_PreviewPanel::imagesLoadOffTheGuiThread()
     m_panel->loadImageData(QByteArrayLiteral("certainly not an image"));
     QTRY_COMPARE(failed.size(), 1);
     QVERIFY(!failed.at(0).at(0).toString().isEmpty());
-    QCOMPARE(m_panel->scene()->imageSize(), QSize(64, 48));
+    // The old image does not stay: a result would be drawn over the wrong picture.
+    QVERIFY(m_panel->scene()->imageSize().isEmpty());
+    QVERIFY(m_panel->notice().contains(u"could not be decoded"_qs));
 }
 
 void tst_PreviewPanel::laterImageWins()
@@ -414,6 +421,77 @@ void tst_PreviewPanel::bundledSampleFitsItsImage()
         kinds.insert(item->geometry().kind);
     }
     QCOMPARE(kinds.size(), 6); // the sample shows every shape
+}
+
+// 12,000 x 8,000 pixels (384 MB decoded, three times Qt's default allocation limit): shown
+// scaled down, with the objects at their places in the original's coordinates.
+void tst_PreviewPanel::hugeImageShowsWithItsBoxes()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"huge.png"_qs);
+    {
+        QImage huge(12000, 8000, QImage::Format_RGB32);
+        huge.fill(QColor(0x20, 0x80, 0x20));
+        QVERIFY(huge.save(path, "PNG", 90)); // light compression: quick to write
+    }
+    QSignalSpy loaded(m_panel, &PreviewPanel::imageLoaded);
+    QSignalSpy failed(m_panel, &PreviewPanel::imageLoadFailed);
+    m_panel->loadImageFile(path);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.size() + failed.size() > 0, 60000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+    QCOMPARE(loaded.at(0).at(0).toSize(), QSize(12000, 8000));
+    QCOMPARE(m_panel->scene()->imageSize(), QSize(12000, 8000));
+    QVERIFY(m_panel->notice().isEmpty());
+
+    m_panel->setAnswer(json::parse(R"({"objects": [
+        {"schemaId": "car", "objectId": "far", "bounding-box": {"x": 9000, "y": 6000, "width": 2000, "height": 1500}}
+    ]})"));
+    QCOMPARE(m_panel->scene()->overlayItems().size(), 1);
+    m_panel->view()->fitToContent();
+    QCoreApplication::processEvents();
+    PreviewView *view = m_panel->view();
+    const QImage image = frame();
+    const QColor car = ClassPalette::stableColor(u"car"_qs);
+    // The box's left edge where the original's coordinates put it; the image around it.
+    QVERIFY(colourNear(image, view->mapFromScene(QPointF(9000, 6750)), car, 2));
+    QVERIFY(
+        colourNear(image, view->mapFromScene(QPointF(3000, 3000)), QColor(0x20, 0x80, 0x20), 1));
+    // The whole image fits the view: it was decoded, not left blank.
+    QVERIFY(
+        colourNear(image, view->mapFromScene(QPointF(11900, 7900)), QColor(0x20, 0x80, 0x20), 2));
+}
+
+void tst_PreviewPanel::failedDecodeShowsAMessageAndNoBoxes()
+{
+    QSignalSpy loaded(m_panel, &PreviewPanel::imageLoaded);
+    QSignalSpy failed(m_panel, &PreviewPanel::imageLoadFailed);
+    m_panel->loadImageFile(u":/sample/sample.png"_qs);
+    QTRY_COMPARE(loaded.size(), 1);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString broken = dir.filePath(u"broken.png"_qs);
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray("\x89PNG\r\n\x1a\n") + QByteArray(4000, 'x'));
+    file.close();
+    m_panel->loadImageFile(broken);
+    // At once: the previous image is gone, so nothing can be drawn over it.
+    QVERIFY(m_panel->scene()->imageSize().isEmpty());
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY2(m_panel->notice().contains(u"could not be decoded"_qs), qPrintable(m_panel->notice()));
+    QVERIFY(m_panel->notice().contains(broken));
+
+    m_panel->setAnswer(ango::test::everyShapeAnswer());
+    QCOMPARE(m_panel->scene()->overlayItems().size(), 0);
+
+    // The next good image clears the message and draws again.
+    m_panel->loadImageFile(u":/sample/sample.png"_qs);
+    QTRY_COMPARE(loaded.size(), 2);
+    QVERIFY(m_panel->notice().isEmpty());
+    m_panel->setAnswer(ango::test::everyShapeAnswer());
+    QVERIFY(m_panel->scene()->overlayItems().size() > 0);
 }
 
 QTEST_MAIN(tst_PreviewPanel)

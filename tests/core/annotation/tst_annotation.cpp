@@ -75,6 +75,8 @@ private Q_SLOTS:
     void namesTheFaultInPlainWords_data();
     void namesTheFaultInPlainWords();
     void validatesHandBuiltAnswers();
+    void shapeMustMatchTheMappedTool_data();
+    void shapeMustMatchTheMappedTool();
     void sampleResultPassesEndToEnd();
 };
 
@@ -695,6 +697,50 @@ void TstAnnotation::validatesHandBuiltAnswers()
     QCOMPARE(summary(validate(answer, context)), QStringList{u"E objects[0].schemaId"_s});
     QCOMPARE(validate(answer, context)[0].message,
              u"\"5\" is not the schemaId of any mapped class; mapped: none."_s);
+}
+
+void TstAnnotation::shapeMustMatchTheMappedTool_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("box on a point tool") << objectAnswer(
+        R"("schemaId": "sun", "bounding-box": {"x": 1, "y": 2, "width": 3, "height": 4})")
+                                         << QStringList{u"E objects[0].bounding-box"_s};
+    QTest::newRow("polygon on a bounding-box tool")
+        << objectAnswer(R"("schemaId": "house", "polygon": [[1, 1], [5, 1], [3, 4]])")
+        << QStringList{u"E objects[0].polygon"_s};
+    QTest::newRow("point on a point tool")
+        << objectAnswer(R"("schemaId": "sun", "point": [4, 5])") << QStringList{};
+    QTest::newRow("box on a bounding-box tool") << objectAnswer(
+        R"("schemaId": "house", "bounding-box": {"x": 1, "y": 2, "width": 3, "height": 4})")
+                                                << QStringList{};
+    QTest::newRow("tool not in the label set")
+        << objectAnswer(R"("schemaId": "boat", "polygon": [[1, 1], [5, 1], [3, 4]])")
+        << QStringList{};
+}
+
+void TstAnnotation::shapeMustMatchTheMappedTool()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QStringList, expected);
+    const json tools = json::parse(R"([
+        {"schemaId": "sun", "tool": "point", "title": "Sun"},
+        {"schemaId": "house", "tool": "bounding-box", "title": "House"},
+        {"schemaId": 7, "tool": "point"}, "junk"
+    ])");
+    ValidationContext context;
+    context.categorySchema = json::parse(R"([{"schemaId": "sun", "modelClass": "sun"},
+        {"schemaId": "house", "modelClass": "redbox"}, {"schemaId": "boat", "modelClass": "b"}])");
+    const auto problems = validate(answerOf(answer), context, tools);
+    QCOMPARE(summary(problems), expected);
+    if (!problems.empty()) {
+        // The message names the shape, the tool type and its title.
+        const QString message = problems[0].message;
+        QVERIFY2(message.contains(u" tool (\"Sun\")"_s) || message.contains(u" tool (\"House\")"_s),
+                 qPrintable(message));
+    }
+    // Without the label set the shape cannot be checked against a tool.
+    QCOMPARE(summary(validate(answerOf(answer), context)), QStringList{});
 }
 
 void TstAnnotation::sampleResultPassesEndToEnd()

@@ -5,8 +5,10 @@
 #include "panels/mapping/targetdelegate.h"
 
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QFile>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -59,6 +61,7 @@ private Q_SLOTS:
     void unknownTargetIsFlagged();
     void storeKeepsMappingsPerProject();
     void panelSavesAndSwitchesProjects();
+    void lastProjectAndItsMappingComeBackOnRelaunch();
     void modelPassesTester();
 };
 
@@ -128,6 +131,11 @@ void tst_ClassMapping::delegatePicksTargetFromLabelSet()
     QVERIFY(combo);
     QCOMPARE(combo->count(), 3); // "(not mapped)" and the two tools
     QCOMPARE(combo->itemText(2), QStringLiteral("Person (polygon)"));
+    // The list is wide enough for its longest entry, however narrow the cell.
+    const int widest = combo->fontMetrics().horizontalAdvance(u"Person (polygon)"_qs);
+    QVERIFY2(combo->view()->minimumWidth() >= widest,
+             qPrintable(QString::number(combo->view()->minimumWidth())));
+    QCOMPARE(combo->view()->textElideMode(), Qt::ElideNone);
     delegate.setEditorData(combo, target);
     QCOMPARE(combo->currentIndex(), 0);
 
@@ -364,6 +372,30 @@ void tst_ClassMapping::storeKeepsMappingsPerProject()
                                 QStringLiteral("classMapping/proj%2F1/mappings")}));
     store.remove(QStringLiteral("proj/1"));
     QVERIFY(!store.contains(QStringLiteral("proj/1")));
+}
+
+void tst_ClassMapping::lastProjectAndItsMappingComeBackOnRelaunch()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("settings.ini"));
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        MappingStore store(&settings);
+        ClassMappingPanel panel(&store);
+        panel.setProjectId(QStringLiteral("p1"));
+        panel.setLabelTools(sampleTools());
+        panel.model()->importMappings({{QStringLiteral("car"), QStringLiteral("s-car")}});
+    }
+    // The next start: a new settings object, store and panel, nothing typed.
+    QSettings settings(path, QSettings::IniFormat);
+    MappingStore store(&settings);
+    ClassMappingPanel panel(&store);
+    QCOMPARE(panel.projectId(), QStringLiteral("p1"));
+    QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("mappingProjectId"))->text(),
+             QStringLiteral("p1"));
+    QCOMPARE_JSON(panel.categorySchema(),
+                  json::parse(R"([{"schemaId": "s-car", "modelClass": "car"}])"));
+    QCOMPARE(panel.model()->labelTools(), sampleTools());
 }
 
 void tst_ClassMapping::panelSavesAndSwitchesProjects()
