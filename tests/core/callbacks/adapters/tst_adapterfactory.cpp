@@ -1,4 +1,5 @@
 #include "callbacks/adapters/adapters.h"
+#include "callbacks/adapters/commandline.h"
 #include "callbacks/callbackfactory.h"
 #include "testpaths.h"
 
@@ -8,12 +9,59 @@ using namespace ango;
 using namespace ango::callbacks;
 using namespace ango::callbacks::adapters;
 
+namespace {
+QStringList wordList(std::initializer_list<const char *> words)
+{
+    QStringList list;
+    for (const char *word : words)
+        list << QString::fromUtf8(word);
+    return list;
+}
+} // namespace
+
 // The python:, exec: and http: kinds in the callback factory, and how their specs are read.
 class TestAdapterFactory : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    // exec: command lines split as a shell splits words (QProcess::splitCommand knows no '…').
+    void splitsLikeAShell_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QStringList>("words");
+        QTest::newRow("plain") << QStringLiteral("./model --serve  -v")
+                               << wordList({"./model", "--serve", "-v"});
+        QTest::newRow("single quotes") << QStringLiteral("sh -c 'echo a b; exit 3'")
+                                       << wordList({"sh", "-c", "echo a b; exit 3"});
+        QTest::newRow("double quotes with escapes")
+            << QStringLiteral("prog \"a \\\"b\\\" \\\\ \\$x 'c'\"")
+            << wordList({"prog", "a \"b\" \\ $x 'c'"});
+        QTest::newRow("backslash outside quotes")
+            << QStringLiteral(R"(prog a\ b \'q)") << wordList({"prog", "a b", "'q"});
+        QTest::newRow("glued quotes")
+            << QStringLiteral(R"(prog x'y z'"w")") << wordList({"prog", "xy zw"});
+        QTest::newRow("empty word") << QStringLiteral("prog '' x") << wordList({"prog", "", "x"});
+        QTest::newRow("single quote keeps backslashes")
+            << QStringLiteral(R"(prog 'a\nb')") << wordList({"prog", R"(a\nb)"});
+    }
+    void splitsLikeAShell()
+    {
+        QFETCH(QString, command);
+        QFETCH(QStringList, words);
+        const auto split = splitShellWords(command);
+        QVERIFY2(split.ok(), split.ok() ? "" : qPrintable(split.error().message));
+        QCOMPARE(*split, words);
+    }
+    void unterminatedQuoteIsAnError()
+    {
+        const auto split = splitShellWords(QStringLiteral("sh -c 'echo"));
+        QVERIFY(!split.ok());
+        QVERIFY(split.error().message.contains(QStringLiteral("unterminated single quote")));
+        const auto made = makeExecCallback(QStringLiteral("sh -c \"echo"), {});
+        QVERIFY(!made.ok());
+        QVERIFY(made.error().message.startsWith(QStringLiteral("exec: ")));
+    }
     void initTestCase() { registerAdapterKinds(); }
 
     void scriptAndFunction_data()
