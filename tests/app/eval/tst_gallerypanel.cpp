@@ -6,9 +6,11 @@
 #include "panels/gallery/thumbnailcache.h"
 #include "runtime/pluginruntime.h"
 
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +22,7 @@ class tst_GalleryPanel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // not the user's cache
     void thumbnailsAreDecodedOffThreadAndCached();
     void sortsAndFilters();
     void evalPanelRunsAndScores();
@@ -116,6 +119,9 @@ void tst_GalleryPanel::evalPanelRunsAndScores()
                                              R"([{"schemaId": "s-cat", "modelClass": "cat"}])"),
                                          std::nullopt};
                     });
+    QDir(QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)
+         + QStringLiteral("/ango-console/eval"))
+        .removeRecursively();
     QVERIFY(panel.openDataset(dir.filePath(QStringLiteral("coco.json")), dir.path()).ok());
     QSignalSpy evaluated(&panel, &EvalPanel::evaluated);
     panel.start();
