@@ -34,6 +34,7 @@
 #include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
 #include "testpaths.h"
+#include "windowfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -151,17 +152,9 @@ private:
 void tst_MainWindow::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    // Settings, the pending store and anything else the window writes stay in a temp folder;
-    // the keychain is not used (secrets stay in memory).
-    qputenv("XDG_CONFIG_HOME", m_home.filePath(u"config"_qs).toUtf8());
-    qputenv("XDG_DATA_HOME", m_home.filePath(u"data"_qs).toUtf8());
     // No QStandardPaths test mode: it would put the pending store in ~/.qttest, shared by every
     // run of this test, so results held by one run would come back in the next.
-    QCoreApplication::setOrganizationName(u"ango-console-test"_qs);
-    QCoreApplication::setApplicationName(u"tst_mainwindow"_qs);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_home.filePath(u"settings"_qs));
-    sandbox::registerSampleModel();
+    ango::test::useThrowAwaySettings(m_home, u"tst_mainwindow"_qs);
     registerTestCallbacks();
 }
 
@@ -172,10 +165,7 @@ void tst_MainWindow::init()
     // Results a test left held must not come back in the next one.
     QFile::remove(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                   + u"/pending-results.json"_qs);
-    m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
-    m_window->prepareSandbox(true);
-    m_window->resize(1400, 900);
-    m_window->show();
+    m_window = ango::test::openSandboxWindow({1400, 900});
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
 }
 

@@ -8,6 +8,7 @@
 #include "panels/preview/previewpanel.h"
 #include "panels/run/runpanel.h"
 #include "sandbox/samplemodel.h"
+#include "windowfixture.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -70,22 +71,13 @@ private:
 void tst_WindowLayout::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_CONFIG_HOME", m_home.filePath(u"config"_qs).toUtf8());
-    qputenv("XDG_DATA_HOME", m_home.filePath(u"data"_qs).toUtf8());
-    QCoreApplication::setOrganizationName(u"ango-console-test"_qs);
-    QCoreApplication::setApplicationName(u"tst_windowlayout"_qs);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_home.filePath(u"settings"_qs));
-    sandbox::registerSampleModel();
+    ango::test::useThrowAwaySettings(m_home, u"tst_windowlayout"_qs);
 }
 
 void tst_WindowLayout::init()
 {
     QSettings().clear();
-    m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
-    m_window->prepareSandbox(true);
-    m_window->resize(1280, 800);
-    m_window->show();
+    m_window = ango::test::openSandboxWindow({1280, 800});
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
 }
 
@@ -147,10 +139,7 @@ void tst_WindowLayout::elidedLabelShowsTheWholeTextAsTooltip()
 void tst_WindowLayout::reopen(QSize size)
 {
     delete m_window;
-    m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
-    m_window->prepareSandbox(true);
-    m_window->resize(size);
-    m_window->show();
+    m_window = ango::test::openSandboxWindow(size);
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
     QTRY_COMPARE(m_window->size(), size);
 }

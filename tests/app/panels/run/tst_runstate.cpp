@@ -5,6 +5,7 @@
 #include "panels/config/configeditor.h"
 #include "panels/run/runpanel.h"
 #include "sandbox/samplemodel.h"
+#include "windowfixture.h"
 
 #include <QFile>
 #include <QLabel>
@@ -42,13 +43,7 @@ private:
 void tst_RunState::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_CONFIG_HOME", m_home.filePath(u"config"_qs).toUtf8());
-    qputenv("XDG_DATA_HOME", m_home.filePath(u"data"_qs).toUtf8());
-    QCoreApplication::setOrganizationName(u"ango-console-test"_qs);
-    QCoreApplication::setApplicationName(u"tst_runstate"_qs);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_home.filePath(u"settings"_qs));
-    sandbox::registerSampleModel();
+    ango::test::useThrowAwaySettings(m_home, u"tst_runstate"_qs);
     m_image = m_home.filePath(u"myimage.jpg"_qs);
     QVERIFY(QFile::copy(sandbox::sampleImagePath(), m_image));
 }
@@ -56,10 +51,7 @@ void tst_RunState::initTestCase()
 void tst_RunState::init()
 {
     QSettings().clear();
-    m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
-    m_window->prepareSandbox(true);
-    m_window->resize(1280, 800);
-    m_window->show();
+    m_window = ango::test::openSandboxWindow({1280, 800});
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
 }
 
