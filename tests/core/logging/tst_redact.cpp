@@ -1,6 +1,6 @@
 #include "logging/redact.h"
+#include "procstatus.h"
 
-#include <QFile>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
@@ -463,18 +463,6 @@ QString longRandomSecret()
     return text;
 }
 
-qint64 statusKb(const char *field)
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 } // namespace
 
 // A regex built from a secret of 2,000+ characters fails to compile, and Qt prints the pattern
@@ -517,10 +505,10 @@ void TstRedact::hugeSecretInBoundedMemory()
     QRandomGenerator random(4);
     while (secret.size() < 4 * 1024 * 1024)
         secret += QChar(char16_t(u'a' + random.bounded(26)));
-    const qint64 before = statusKb("VmHWM:");
+    const qint64 before = ango::test::procStatusKb("VmHWM:");
     const Redactor redactor = redactorWith({secret});
     const QString redacted = redactor.redact(u"secret="_s + secret + u" end"_s);
-    const qint64 after = statusKb("VmHWM:");
+    const qint64 after = ango::test::procStatusKb("VmHWM:");
     qInfo("4 MB secret: peak RSS %lld kB -> %lld kB", before, after);
     QCOMPARE(redacted, u"secret="_s + mask(secret) + u" end"_s);
     QVERIFY2(after - before < 150 * 1024, "more than 150 MB for a 4 MB secret");

@@ -2,6 +2,7 @@
 #include "callbacks/adapters/httpcallback.h"
 #include "callbacks/adapters/pythoncallback.h"
 #include "callrecorder.h"
+#include "procstatus.h"
 #include "recordinghttpserver.h"
 
 #include <QFile>
@@ -19,19 +20,6 @@ using ango::test::ScriptedResponse;
 using ango::test::scriptPath;
 
 namespace {
-
-// kB of a "VmHWM:"/"VmRSS:" line of /proc/self/status.
-qint64 statusKb(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 // Alive and not a zombie waiting for its parent.
 bool processAlive(qint64 pid)
@@ -160,14 +148,14 @@ private Q_SLOTS:
         ExecCallback callback(execOptions());
         CallRecorder calls(callback);
         expectStillServing(calls, 1);
-        const qint64 peakBefore = statusKb("VmHWM:");
+        const qint64 peakBefore = ango::test::procStatusKb("VmHWM:");
         auto outcome = calls.startAction(2, {{"action", "big"}, {"boxes", 1000000}});
         WAIT_DONE(outcome);
         QVERIFY2(outcome->error().contains(QStringLiteral("maxResultBytes")),
                  qPrintable(outcome->error()));
         expectStillServing(calls, 3);
-        const qint64 peakAfter = statusKb("VmHWM:");
-        const qint64 rssAfter = statusKb("VmRSS:");
+        const qint64 peakAfter = ango::test::procStatusKb("VmHWM:");
+        const qint64 rssAfter = ango::test::procStatusKb("VmRSS:");
         qInfo("1M boxes refused: peak RSS %lld kB -> %lld kB, RSS after %lld kB", peakBefore,
               peakAfter, rssAfter);
         QVERIFY2(peakAfter - peakBefore < 200 * 1024, "peak RSS grew by more than 200 MB");
