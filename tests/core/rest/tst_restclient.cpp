@@ -1,5 +1,6 @@
 #include "recordinghttpserver.h"
 #include "rest/restclient.h"
+#include "restresult.h"
 
 #include <QPointer>
 #include <QSignalSpy>
@@ -14,8 +15,10 @@ using ango::Result;
 using ango::rest::AssetQuery;
 using ango::rest::RestClient;
 using ango::rest::RetryPolicy;
+using ango::test::fastRetryPolicy;
 using ango::test::RecordedRequest;
 using ango::test::RecordingHttpServer;
+using ango::test::RestOutcome;
 using ango::test::ScriptedResponse;
 using Json = nlohmann::json;
 
@@ -33,38 +36,10 @@ Json parseJson(const QByteArray &bytes)
     return Json::parse(bytes.begin(), bytes.end(), nullptr, false);
 }
 
-RetryPolicy fastPolicy(int attempts = 3)
-{
-    RetryPolicy policy;
-    policy.maxAttempts = attempts;
-    policy.initialDelay = 5ms;
-    policy.maxDelay = 50ms;
-    policy.transferTimeout = 5000ms;
-    return policy;
-}
-
-// Results land here; `calls` proves "exactly once".
-template <typename T> struct Outcome
-{
-    int calls = 0;
-    std::optional<Result<T>> result;
-
-    std::function<void(Result<T>)> callback()
-    {
-        return [this](Result<T> r) {
-            ++calls;
-            result.emplace(std::move(r));
-        };
-    }
-    bool ok() const { return result && result->ok(); }
-    QString error() const { return result && !result->ok() ? result->error().message : QString(); }
-    int status() const { return result && !result->ok() ? result->error().status : -1; }
-};
-
 // A client on the API server plus spies on its request log signals.
 struct Harness
 {
-    explicit Harness(const QUrl &apiHost, RetryPolicy policy = fastPolicy())
+    explicit Harness(const QUrl &apiHost, RetryPolicy policy = fastRetryPolicy())
         : client(new RestClient(apiHost))
         , started(client, &RestClient::requestStarted)
         , finished(client, &RestClient::requestFinished)
@@ -141,7 +116,7 @@ private Q_SLOTS:
             ScriptedResponse::json(200, assetsResponse(Json::array({asset, {{"_id", "other"}}}))));
 
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getAsset(kApiKey, AssetQuery{projectId, assetId, {}}, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -184,7 +159,7 @@ private Q_SLOTS:
                         ScriptedResponse::json(200, assetsResponse(Json::array({asset}))));
 
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getAsset(kApiKey, AssetQuery{u"P1"_s, {}, u"ext-7"_s}, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -199,7 +174,7 @@ private Q_SLOTS:
         m_api->setRoute("/v2/project/P1/assets",
                         ScriptedResponse::json(200, assetsResponse(Json::array())));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getAsset(kApiKey, AssetQuery{u"P1"_s, u"A1"_s, {}}, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.error(), u"no asset with _id A1 in project P1"_s);
@@ -212,7 +187,7 @@ private Q_SLOTS:
         m_api->setRoute("/v2/project/P1",
                         ScriptedResponse::json(200, {{"data", {{"project", project}}}}));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -233,7 +208,7 @@ private Q_SLOTS:
         const Json reply = {{"status", "success"}, {"data", {{"count", 1}}}};
         m_api->setRoute("/v2/import/labels", ScriptedResponse::json(200, reply));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->importLabels(kApiKey, u"P1"_s, records, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -257,8 +232,8 @@ private Q_SLOTS:
                 {{"externalId", "img-" + std::to_string(i) + ".png"}, {"objects", Json::array()}});
         m_api->setFallback(ScriptedResponse::json(200, {{"status", "success"}}));
         Harness h(m_api->url());
-        Outcome<Json> first;
-        Outcome<Json> second;
+        RestOutcome<Json> first;
+        RestOutcome<Json> second;
         h.client->importLabels(kApiKey, u"P1"_s, records, first.callback());
         QTRY_COMPARE(first.calls, 1);
         h.client->importLabels(kApiKey, u"P1"_s, records, second.callback());
@@ -289,7 +264,7 @@ private Q_SLOTS:
                              {"relations", Json::array()}};
         m_api->setRoute("/v2/annotate/T-1", ScriptedResponse::json(200, {{"status", "ok"}}));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->annotate(kApiKey, u"T-1"_s, answer, out.callback(), nextStage, isPlugin);
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -310,8 +285,8 @@ private Q_SLOTS:
     {
         m_api->enqueue(ScriptedResponse::json(500, {{"message", "database hiccup"}}));
         m_api->enqueue(ScriptedResponse::json(200, {{"data", {{"project", {{"name", "P"}}}}}}));
-        Harness h(m_api->url(), fastPolicy(4));
-        Outcome<Json> out;
+        Harness h(m_api->url(), fastRetryPolicy(4));
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -330,7 +305,7 @@ private Q_SLOTS:
 
         // A later call is the third request: no stray retry went out, no second callback came.
         m_api->setFallback(ScriptedResponse::json(200, {{"data", {{"project", {{"name", "P"}}}}}}));
-        Outcome<Json> probe;
+        RestOutcome<Json> probe;
         h.client->getProject(kApiKey, u"P1"_s, probe.callback());
         QTRY_COMPARE(probe.calls, 1);
         QCOMPARE(m_api->requestCount(), 3);
@@ -341,8 +316,8 @@ private Q_SLOTS:
     void serverErrorsExhaustAttempts()
     {
         m_api->setFallback(ScriptedResponse::json(503, {{"message", "maintenance"}}));
-        Harness h(m_api->url(), fastPolicy(3));
-        Outcome<Json> out;
+        Harness h(m_api->url(), fastRetryPolicy(3));
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(m_api->requestCount(), 3);
@@ -356,10 +331,10 @@ private Q_SLOTS:
         m_api->enqueue(
             ScriptedResponse::json(429, {{"message", "slow down"}}).withHeader("Retry-After", "1"));
         m_api->enqueue(ScriptedResponse::json(200, {{"data", {{"project", {{"name", "P"}}}}}}));
-        RetryPolicy policy = fastPolicy();
+        RetryPolicy policy = fastRetryPolicy();
         policy.maxDelay = 4000ms; // the backoff alone would wait 5 ms
         Harness h(m_api->url(), policy);
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE_WITH_TIMEOUT(out.calls, 1, 5000);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -374,10 +349,10 @@ private Q_SLOTS:
         m_api->enqueue(ScriptedResponse::json(429, {{"message", "slow down"}})
                            .withHeader("Retry-After", "120"));
         m_api->enqueue(ScriptedResponse::json(200, {{"data", {{"project", {{"name", "P"}}}}}}));
-        RetryPolicy policy = fastPolicy();
+        RetryPolicy policy = fastRetryPolicy();
         policy.maxDelay = 100ms;
         Harness h(m_api->url(), policy);
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE_WITH_TIMEOUT(out.calls, 1, 5000);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -391,8 +366,8 @@ private Q_SLOTS:
         // A server that echoes the key it refused must not make us print it.
         m_api->setFallback(ScriptedResponse::json(
             401, {{"message", QString(u"invalid apikey "_s + kApiKey).toStdString()}}));
-        Harness h(m_api->url(), fastPolicy(4));
-        Outcome<Json> out;
+        Harness h(m_api->url(), fastRetryPolicy(4));
+        RestOutcome<Json> out;
         h.client->getAsset(kApiKey, AssetQuery{u"P1"_s, u"A1"_s, {}}, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.status(), 401);
@@ -406,7 +381,7 @@ private Q_SLOTS:
         QVERIFY2(!error.contains(u'?') && !error.contains(u"filters"_s), qPrintable(error));
 
         m_api->setFallback(ScriptedResponse::json(200, {{"data", {{"project", {{"name", "P"}}}}}}));
-        Outcome<Json> probe;
+        RestOutcome<Json> probe;
         h.client->getProject(kApiKey, u"P1"_s, probe.callback());
         QTRY_COMPARE(probe.calls, 1);
         QCOMPARE(m_api->requestCount(), 2); // the 401 was asked once
@@ -418,8 +393,8 @@ private Q_SLOTS:
     {
         m_api->setFallback(
             ScriptedResponse::json(403, {{"error", {{"message", "not your task"}}}}));
-        Harness h(m_api->url(), fastPolicy(4));
-        Outcome<Json> out;
+        Harness h(m_api->url(), fastRetryPolicy(4));
+        RestOutcome<Json> out;
         h.client->annotate(kApiKey, u"T-1"_s, Json::object(), out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.status(), 403);
@@ -449,7 +424,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, contentType);
         m_api->setFallback(ScriptedResponse::text(404, body, contentType));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P9"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.status(), 404);
@@ -463,7 +438,7 @@ private Q_SLOTS:
         const QByteArray page = "<html><body>" + QByteArray(5000, 'x') + "</body></html>";
         m_api->setFallback(ScriptedResponse::text(400, page, "text/html"));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.status(), 400);
@@ -475,10 +450,10 @@ private Q_SLOTS:
     void timeoutIsRetriedThenReported()
     {
         m_api->setFallback(ScriptedResponse::noAnswer());
-        RetryPolicy policy = fastPolicy(2);
+        RetryPolicy policy = fastRetryPolicy(2);
         policy.transferTimeout = 300ms;
         Harness h(m_api->url(), policy);
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE_WITH_TIMEOUT(out.calls, 1, 5000);
         QCOMPARE(m_api->requestCount(), 2);
@@ -493,8 +468,8 @@ private Q_SLOTS:
     void connectionRefusedIsRetried()
     {
         const QUrl host(u"http://127.0.0.1:%1"_s.arg(closedPort()));
-        Harness h(host, fastPolicy(3));
-        Outcome<Json> out;
+        Harness h(host, fastRetryPolicy(3));
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.status(), 0);
@@ -513,7 +488,7 @@ private Q_SLOTS:
                         ScriptedResponse::redirect(files.url(u"/img.png?X-Amz-Signature=s1g"_s)));
 
         Harness h(m_api->url());
-        Outcome<QByteArray> out;
+        RestOutcome<QByteArray> out;
         h.client->fetchBytes(kApiKey, m_api->url(u"/v2/asset/1?token=abc"_s), out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -539,7 +514,7 @@ private Q_SLOTS:
         QVERIFY(files.listen());
         files.setRoute("/img.png", ScriptedResponse::text(200, "bytes", "image/png"));
         Harness h(m_api->url());
-        Outcome<QByteArray> out;
+        RestOutcome<QByteArray> out;
         h.client->fetchBytes(kApiKey, files.url(u"/img.png"_s), out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.ok(), qPrintable(out.error()));
@@ -553,7 +528,7 @@ private Q_SLOTS:
         QVERIFY(files.listen());
         files.setFallback(ScriptedResponse::text(403, "<Error>AccessDenied</Error>", "text/xml"));
         Harness h(m_api->url());
-        Outcome<QByteArray> out;
+        RestOutcome<QByteArray> out;
         h.client->fetchBytes(kApiKey, files.url(u"/img.png?X-Amz-Signature=s1g"_s), out.callback());
         QTRY_COMPARE(out.calls, 1);
         QCOMPARE(out.status(), 403);
@@ -567,7 +542,7 @@ private Q_SLOTS:
         m_api->setFallback(
             ScriptedResponse::text(200, "<html>maintenance page</html>", "text/html"));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.error().contains(u"not valid JSON"_s), qPrintable(out.error()));
@@ -582,7 +557,7 @@ private Q_SLOTS:
     {
         m_api->setFallback(ScriptedResponse::json(200, {{"status", "ok"}}));
         Harness h(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         h.client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(out.calls, 1);
         QVERIFY2(out.error().contains(u"data.project"_s), qPrintable(out.error()));
@@ -594,7 +569,7 @@ private Q_SLOTS:
         QSignalSpy received(m_api.get(), &RecordingHttpServer::requestReceived);
         QSignalSpy closed(m_api.get(), &RecordingHttpServer::connectionClosed);
         auto *client = new RestClient(m_api->url());
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(received.size(), 1);
         delete client;
@@ -606,13 +581,13 @@ private Q_SLOTS:
     void destroyingClientDuringRetryDelayCancelsRetry()
     {
         m_api->setFallback(ScriptedResponse::json(500, {{"message", "boom"}}));
-        RetryPolicy policy = fastPolicy();
+        RetryPolicy policy = fastRetryPolicy();
         policy.initialDelay = 200ms;
         policy.maxDelay = 200ms;
         auto *client = new RestClient(m_api->url());
         client->setRetryPolicy(policy);
         QSignalSpy finished(client, &RestClient::requestFinished);
-        Outcome<Json> out;
+        RestOutcome<Json> out;
         client->getProject(kApiKey, u"P1"_s, out.callback());
         QTRY_COMPARE(finished.size(), 1);
         delete client;
@@ -629,7 +604,7 @@ private Q_SLOTS:
         m_api->setRoute("/v2/project/slow", ScriptedResponse::noAnswer());
         QSignalSpy received(m_api.get(), &RecordingHttpServer::requestReceived);
         QPointer<RestClient> client = new RestClient(m_api->url());
-        Outcome<Json> slow;
+        RestOutcome<Json> slow;
         int fastCalls = 0;
         client->getProject(kApiKey, u"slow"_s, slow.callback());
         QTRY_COMPARE(received.size(), 1);
@@ -647,8 +622,8 @@ private Q_SLOTS:
     void invalidArgumentsFailAsynchronously()
     {
         Harness h(m_api->url());
-        Outcome<Json> asset;
-        Outcome<QByteArray> bytes;
+        RestOutcome<Json> asset;
+        RestOutcome<QByteArray> bytes;
         h.client->getAsset(kApiKey, AssetQuery{u"P1"_s, {}, {}}, asset.callback());
         h.client->fetchBytes(kApiKey, QUrl(u"file:///etc/passwd"_s), bytes.callback());
         QCOMPARE(asset.calls, 0); // never from inside the call

@@ -5,6 +5,7 @@
 #include "hostilepeer.h"
 #include "recordinghttpserver.h"
 #include "rest/restclient.h"
+#include "restresult.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -15,7 +16,9 @@ using namespace std::chrono_literals;
 using ango::Result;
 using ango::rest::RestClient;
 using ango::rest::RetryPolicy;
+using ango::test::fastRetryPolicy;
 using ango::test::PeerProcess;
+using ango::test::RestOutcome;
 
 namespace {
 
@@ -26,30 +29,6 @@ std::unique_ptr<PeerProcess> startPeer(const QString &mode, QMap<QString, QStrin
     env.insert(QStringLiteral("MODE"), mode);
     return ango::test::startHostilePeer(env); // the caller waits for its port
 }
-
-RetryPolicy fastPolicy(int attempts)
-{
-    RetryPolicy policy;
-    policy.maxAttempts = attempts;
-    policy.initialDelay = 5ms;
-    policy.maxDelay = 50ms;
-    policy.transferTimeout = 5000ms; // longer than the drip interval: never trips here
-    return policy;
-}
-
-template <typename T> struct Outcome
-{
-    int calls = 0;
-    std::optional<Result<T>> result;
-    std::function<void(Result<T>)> callback()
-    {
-        return [this](Result<T> r) {
-            ++calls;
-            result.emplace(std::move(r));
-        };
-    }
-    QString error() const { return result && !result->ok() ? result->error().message : QString(); }
-};
 
 int requestCount(const PeerProcess &peer)
 {
@@ -77,10 +56,10 @@ void TestRestClientHostile::drippedBodyIsCutByTheCallTimeout()
                                              {QStringLiteral("DRIP_MS"), QStringLiteral("100")}});
     QTRY_VERIFY_WITH_TIMEOUT(peer->port() > 0, kPeerStartMs);
     RestClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(peer->port())));
-    RetryPolicy policy = fastPolicy(3);
+    RetryPolicy policy = fastRetryPolicy(3);
     policy.callTimeout = 600ms;
     client.setRetryPolicy(policy);
-    Outcome<nlohmann::json> outcome;
+    RestOutcome<nlohmann::json> outcome;
     QElapsedTimer clock;
     clock.start();
     client.getProject(QStringLiteral("key"), QStringLiteral("P1"), outcome.callback());
@@ -112,10 +91,10 @@ void TestRestClientHostile::oversizedBodyIsRefusedWithoutRetry()
     auto peer = startPeer(mode, {{QStringLiteral("SIZE"), QString::number(64 * 1024 * 1024)}});
     QTRY_VERIFY_WITH_TIMEOUT(peer->port() > 0, kPeerStartMs);
     RestClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(peer->port())));
-    RetryPolicy policy = fastPolicy(3);
+    RetryPolicy policy = fastRetryPolicy(3);
     policy.maxResponseBytes = 1024 * 1024;
     client.setRetryPolicy(policy);
-    Outcome<QByteArray> outcome;
+    RestOutcome<QByteArray> outcome;
     client.fetchBytes(QStringLiteral("key"),
                       QUrl(QStringLiteral("http://127.0.0.1:%1/asset.png").arg(peer->port())),
                       outcome.callback());
@@ -142,8 +121,8 @@ void TestRestClientHostile::deeplyNestedResponseIsRefusedBeforeParsing()
             + QByteArray("}}"),
         "application/json"));
     RestClient client(api.url());
-    client.setRetryPolicy(fastPolicy(3));
-    Outcome<nlohmann::json> outcome;
+    client.setRetryPolicy(fastRetryPolicy(3));
+    RestOutcome<nlohmann::json> outcome;
     client.getProject(QStringLiteral("key"), QStringLiteral("P1"), outcome.callback());
     QTRY_VERIFY_WITH_TIMEOUT(outcome.result.has_value(), 10000);
     QCOMPARE(outcome.calls, 1);
