@@ -1,6 +1,8 @@
 // `ango-console eval` end to end with a real python3 plugin script: the report's numbers for a
 // dataset whose answers are known, the --min-map gate, exit 2 on bad input, exports, and a batch
 // killed halfway that resumes with nothing computed twice and nothing lost.
+#include "testfiles.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -10,16 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+using ango::test::writeFile;
 using nlohmann::json;
 
 namespace {
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(bytes);
-}
 
 QStringList readLines(const QString &path)
 {

@@ -3,6 +3,7 @@
 #include "callbacks/functioncallback.h"
 #include "eval/batchrun.h"
 #include "runtime/pluginruntime.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -15,18 +16,8 @@
 
 using namespace ango;
 using namespace ango::eval;
+using ango::test::writeFile;
 using nlohmann::json;
-
-namespace {
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(bytes);
-}
-
-} // namespace
 
 class tst_BatchRun : public QObject
 {
