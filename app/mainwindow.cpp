@@ -166,17 +166,17 @@ void MainWindow::buildPanels()
     m_inputsDock->raise();
     m_logDock
         = addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
-    // Evaluate on a dataset (app/panels/gallery): the window's callback, mapping and config.
-    auto *evaluate = new EvalPanel(
-        [this] { return m_controller->runtime(); },
-        [this] {
-            return EvalSetup{m_callback->spec(), m_mapping->categorySchema(),
-                             m_config->isEmpty() ? std::nullopt
-                                                 : std::optional<QString>(m_config->configJson())};
-        });
-    tabifyDockWidget(m_logDock, addPanel(evaluate, tr("Evaluate"), QStringLiteral("evalDock"),
-                                         Qt::BottomDockWidgetArea));
-    m_logDock->raise();
+    // Evaluate on a dataset (app/panels/gallery): the window's callback, mapping and config. Its
+    // gallery wants room like the preview, so it is a centre tab, not a dock beside the log.
+    m_centre->addTab(new EvalPanel([this] { return m_controller->runtime(); },
+                                   [this] {
+                                       return EvalSetup{
+                                           m_callback->spec(), m_mapping->categorySchema(),
+                                           m_config->isEmpty()
+                                               ? std::nullopt
+                                               : std::optional<QString>(m_config->configJson())};
+                                   }),
+                     tr("Evaluate"));
 
     // Runtime counters; long state names elide instead of widening the window.
     auto *status = new ElidedLabel(this, 1);
