@@ -135,19 +135,21 @@ void PreviewPanel::loadImageData(const QByteArray &bytes)
 void PreviewPanel::decode(QByteArray bytes, QString path)
 {
     const quint64 ticket = ++m_imageTicket;
-    decodeImageAsync(this, std::move(bytes), std::move(path),
-                     [this, ticket](const DecodedImage &decoded) {
-                         if (ticket != m_imageTicket)
-                             return; // superseded by a newer image
-                         if (decoded.image.isNull()) {
-                             Q_EMIT imageLoadFailed(decoded.error);
-                             return;
-                         }
-                         m_scene->setImage(decoded.image);
-                         if (m_view->isFitted())
-                             m_view->fitToContent();
-                         Q_EMIT imageLoaded(decoded.image.size());
-                     });
+    decodeImageAsync(
+        this, std::move(bytes), std::move(path),
+        [this, ticket](const DecodedImage &decoded) {
+            if (ticket != m_imageTicket)
+                return; // superseded by a newer image
+            if (decoded.image.isNull()) {
+                Q_EMIT imageLoadFailed(decoded.error);
+                return;
+            }
+            m_scene->setImage(decoded.image, decoded.originalSize);
+            if (m_view->isFitted())
+                m_view->fitToContent();
+            Q_EMIT imageLoaded(decoded.originalSize);
+        },
+        Scaling::ForPreview);
 }
 
 void PreviewPanel::setClasses(const QList<ClassInfo> &classes)

@@ -64,9 +64,10 @@ PreviewScene::~PreviewScene()
     clearAnswer();
 }
 
-void PreviewScene::setImage(const QImage &image)
+void PreviewScene::setImage(const QImage &image, QSize size)
 {
     m_image = QPixmap::fromImage(image);
+    m_imageSize = m_image.isNull() ? QSize() : (size.isValid() ? size : m_image.size());
     overlaysTouched();
     invalidate(QRectF(), BackgroundLayer); // views cache the background
 }
@@ -78,13 +79,19 @@ void PreviewScene::drawBackground(QPainter *painter, const QRectF &rect)
         return;
     // Smooth when shrinking a lot (else fine detail turns into noise); exact pixels from about
     // life size up, where smoothing costs a frame's worth of time on each zoom step.
-    painter->setRenderHint(QPainter::SmoothPixmapTransform, painter->worldTransform().m11() < 0.75);
-    painter->drawPixmap(QPointF(0, 0), m_image);
+    // Pixmap pixels per scene unit: below 1 for a large image decoded scaled down.
+    const qreal scale = m_imageSize.width() > 0 ? qreal(m_image.width()) / m_imageSize.width() : 1;
+    painter->setRenderHint(QPainter::SmoothPixmapTransform,
+                           painter->worldTransform().m11() / scale < 0.75);
+    if (m_image.size() == m_imageSize)
+        painter->drawPixmap(QPointF(0, 0), m_image);
+    else
+        painter->drawPixmap(QRectF(QPointF(0, 0), m_imageSize), m_image, QRectF(m_image.rect()));
 }
 
 QRectF PreviewScene::contentRect() const
 {
-    QRectF content = m_image.isNull() ? QRectF() : QRectF(QPointF(0, 0), m_image.size());
+    QRectF content = m_image.isNull() ? QRectF() : QRectF(QPointF(0, 0), m_imageSize);
     for (const OverlayItem *item : m_items) {
         if (item)
             content |= item->imageBounds();

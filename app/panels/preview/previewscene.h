@@ -44,8 +44,10 @@ public:
     explicit PreviewScene(QObject *parent = nullptr);
     ~PreviewScene() override;
 
-    void setImage(const QImage &image);
-    QSize imageSize() const { return m_image.size(); }
+    // `size` is the image's own size when `image` is a scaled-down copy of it (large images):
+    // the image is drawn over that rectangle, the overlays' coordinates stay the original's.
+    void setImage(const QImage &image, QSize size = {});
+    QSize imageSize() const { return m_imageSize; }
     // The image's rectangle united with the objects' (a model may draw outside the image).
     QRectF contentRect() const;
 
@@ -104,6 +106,7 @@ private:
     void redrawOverlays();
 
     QPixmap m_image;
+    QSize m_imageSize;
     OverlayLayer *m_layer;
     ClassPalette m_palette;
     std::vector<nlohmann::json> m_objects; // null where removed

@@ -1,4 +1,5 @@
 #include "fixtures.h"
+#include "panels/preview/imagedecoding.h"
 #include "panels/preview/overlaylayer.h"
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewview.h"
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void labelsOnlyWhileFewObjectsShow();
     void imagesLoadOffTheGuiThread();
     void laterImageWins();
+    void largeImagesShowScaledInTheirOwnCoordinates();
     void bundledSampleFitsItsImage();
 
 private:
@@ -393,6 +395,35 @@ void tst_PreviewPanel::laterImageWins()
     QCoreApplication::processEvents();
     QCOMPARE(loaded.size(), 0);
     QCOMPARE(m_panel->scene()->imageSize(), QSize(320, 200));
+}
+
+// Past kMaxPreviewPixels the preview decodes a scaled copy, but reports and lays out the image
+// at its own size, so the callback's coordinates still land where they belong.
+void tst_PreviewPanel::largeImagesShowScaledInTheirOwnCoordinates()
+{
+    QCOMPARE(previewDecodeSize(QSize(1600, 1000)), QSize(1600, 1000));
+    const QSize scaled = previewDecodeSize(QSize(20000, 20000));
+    QVERIFY(qint64(scaled.width()) * scaled.height() <= kMaxPreviewPixels);
+    QCOMPARE(scaled.width(), scaled.height());
+
+    const QSize big(6000, 4000); // 24 M pixels
+    QVERIFY(qint64(big.width()) * big.height() > kMaxPreviewPixels);
+    QImage image(big, QImage::Format_Grayscale8);
+    image.fill(200);
+    QByteArray png;
+    QBuffer buffer(&png);
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    QVERIFY(image.save(&buffer, "PNG"));
+    QSignalSpy loaded(m_panel, &PreviewPanel::imageLoaded);
+    m_panel->loadImageData(png);
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.at(0).at(0).toSize(), big);
+    QCOMPARE(m_panel->scene()->imageSize(), big);
+    QCOMPARE(m_panel->scene()->contentRect(), QRectF(QPointF(0, 0), big));
+    // A box in the far corner is inside the image, not outside a scaled-down one.
+    m_panel->setAnswer(json::parse(R"({"objects": [{"objectId": "far", "schemaId": "s",
+        "bounding-box": {"x": 5000, "y": 3000, "width": 800, "height": 800}}]})"));
+    QCOMPARE(m_panel->scene()->contentRect(), QRectF(QPointF(0, 0), big));
 }
 
 void tst_PreviewPanel::bundledSampleFitsItsImage()
