@@ -314,6 +314,9 @@ void MainWindow::wireController()
         m_settings.setValue(QStringLiteral("config/text"), text);
     });
     connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this, &MainWindow::showClasses);
+    // A label set loaded later brings the labels' titles and colours.
+    connect(m_mapping->model(), &QAbstractItemModel::dataChanged, this, &MainWindow::showClasses);
+    connect(m_mapping->model(), &QAbstractItemModel::modelReset, this, &MainWindow::showClasses);
     connect(m_mapping, &ClassMappingPanel::labelSetRequested, this, &MainWindow::loadLabelSet);
     connect(m_log, &LogPanel::replayRequested, this, [this](const json &recorded) {
         // The log keeps the apiKey masked; the callback gets the real one when the console has it.
@@ -348,9 +351,16 @@ void MainWindow::updateRunGate()
                              : tr("configJSON is invalid: %1").arg(m_config->validationMessage()));
 }
 
+// The preview speaks the mapping: classes named by their model class and label, in the colour
+// of the mapping panel's swatch (the label set's colour).
+QList<ClassInfo> MainWindow::previewClasses(const json &categorySchema) const
+{
+    return classesOfMapping(categorySchema, labelToolsToJson(m_mapping->model()->labelTools()));
+}
+
 void MainWindow::showClasses()
 {
-    const QList<ClassInfo> classes = classesFromMapping(m_mapping->categorySchema());
+    const QList<ClassInfo> classes = previewClasses(m_mapping->categorySchema());
     m_preview->setClasses(classes);
     m_review->setClasses(classes);
 }
@@ -502,7 +512,7 @@ void MainWindow::showLocalCancelled(quint64 requestId, const QString &reason)
 void MainWindow::showAnswer(const json &answer, const std::vector<annotation::Problem> &problems,
                             const json &categorySchema)
 {
-    const QList<ClassInfo> classes = classesFromMapping(categorySchema);
+    const QList<ClassInfo> classes = previewClasses(categorySchema);
     m_preview->setClasses(classes);
     m_preview->setAnswer(answer);
     m_preview->setProblems(problems);

@@ -18,6 +18,7 @@ namespace ango::app {
 
 class CallbackPanel;
 class ClassMappingPanel;
+struct ClassInfo;
 class ConfigEditor;
 class ConnectionPanel;
 class ConsoleController;
@@ -104,6 +105,7 @@ private:
     void refreshPending();
     void updateRunGate();
     void showClasses();
+    QList<ClassInfo> previewClasses(const nlohmann::json &categorySchema) const;
     nlohmann::json buildPayload(const RunSource &source, const QString &assetUrl) const;
 
     QSettings m_settings;
