@@ -9,6 +9,7 @@
 #include "panels/log/logpanel.h"
 #include "panels/preview/previewpanel.h"
 #include "sandbox/samplemodel.h"
+#include "sandbox/screenshotset.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -222,9 +223,14 @@ int runConsole(int argc, char **argv)
     window.prepareSandbox(flags.sandboxDemo);
     if (flags.sandboxDemo) {
         window.resize(1600, 1000);
-        if (!flags.screenshot.isEmpty())
-            scheduleScreenshot(window, flags.screenshot);
-        QTimer::singleShot(0, &window, &MainWindow::startRun);
+        if (!flags.screenshotSet.isEmpty()) {
+            auto *set = new ScreenshotSet(window, flags.screenshotSet);
+            QTimer::singleShot(0, set, &ScreenshotSet::start);
+        } else {
+            if (!flags.screenshot.isEmpty())
+                scheduleScreenshot(window, flags.screenshot);
+            QTimer::singleShot(0, &window, &MainWindow::startRun);
+        }
     }
     window.show();
     if (flags.exitWhenShown)

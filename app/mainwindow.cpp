@@ -15,6 +15,7 @@
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
 #include "panels/log/requesttimeline.h"
+#include "panels/mapping/classmapping.h"
 #include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
 #include "panels/mapping/mappingstore.h"
@@ -363,6 +364,9 @@ void MainWindow::wireController()
         m_settings.setValue(QStringLiteral("config/text"), text);
     });
     connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this, &MainWindow::showClasses);
+    // A label set loaded later brings the labels' titles and colours.
+    connect(m_mapping->model(), &QAbstractItemModel::dataChanged, this, &MainWindow::showClasses);
+    connect(m_mapping->model(), &QAbstractItemModel::modelReset, this, &MainWindow::showClasses);
     connect(m_mapping, &ClassMappingPanel::labelSetRequested, this, &MainWindow::loadLabelSet);
     connect(m_log, &LogPanel::replayRequested, this,
             [this](const json &recorded) { replay(recorded, false); });
@@ -418,7 +422,8 @@ void MainWindow::updateRunGate()
 
 void MainWindow::showClasses()
 {
-    const QList<ClassInfo> classes = classesFromMapping(m_mapping->categorySchema());
+    const QList<ClassInfo> classes = classesOfMapping(
+        m_mapping->categorySchema(), labelToolsToJson(m_mapping->model()->labelTools()));
     m_preview->setClasses(classes);
     m_review->setClasses(classes);
 }

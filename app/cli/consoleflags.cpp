@@ -6,6 +6,7 @@ namespace {
 
 const QString kSandboxDemo = QStringLiteral("sandbox-demo");
 const QString kScreenshot = QStringLiteral("screenshot");
+const QString kScreenshotSet = QStringLiteral("screenshot-set");
 const QString kExitWhenShown = QStringLiteral("exit-when-shown");
 
 } // namespace
@@ -19,6 +20,11 @@ QList<QCommandLineOption> consoleOptions()
                            QStringLiteral("With --sandbox-demo: save a PNG of the window once the "
                                           "overlays are drawn, then exit."),
                            QStringLiteral("FILE")),
+        QCommandLineOption(kScreenshotSet,
+                           QStringLiteral("With --sandbox-demo: write the documentation's pictures "
+                                          "(main-1280x800.png, main-1920x1080.png, ...) from "
+                                          "sandbox runs into DIR, then exit."),
+                           QStringLiteral("DIR")),
         QCommandLineOption(kExitWhenShown,
                            QStringLiteral("Print \"shown\" once the window is on screen, then exit "
                                           "(startup benchmark).")),
@@ -30,6 +36,7 @@ ConsoleFlags readConsoleFlags(const QCommandLineParser &parser)
     ConsoleFlags flags;
     flags.sandboxDemo = parser.isSet(kSandboxDemo);
     flags.screenshot = parser.value(kScreenshot);
+    flags.screenshotSet = parser.value(kScreenshotSet);
     flags.exitWhenShown = parser.isSet(kExitWhenShown);
     return flags;
 }

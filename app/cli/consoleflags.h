@@ -14,7 +14,8 @@ namespace ango::cli {
 struct ConsoleFlags
 {
     bool sandboxDemo = false;
-    QString screenshot; // with sandboxDemo: the PNG to write, then exit
+    QString screenshot;    // with sandboxDemo: the PNG to write, then exit
+    QString screenshotSet; // with sandboxDemo: the folder for the picture set, then exit
     bool exitWhenShown = false;
 };
 

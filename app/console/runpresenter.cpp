@@ -1,5 +1,7 @@
 #include "runpresenter.h"
 
+#include "panels/mapping/classmapping.h"
+#include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
 #include "panels/preview/classpalette.h"
 #include "panels/preview/previewpanel.h"
@@ -47,7 +49,8 @@ void RunPresenter::showLocalCancelled(const QString &reason)
 void RunPresenter::showAnswer(const json &answer, const std::vector<annotation::Problem> &problems,
                               const json &categorySchema)
 {
-    m_preview->setClasses(classesFromMapping(categorySchema));
+    m_preview->setClasses(
+        classesOfMapping(categorySchema, labelToolsToJson(m_mapping->model()->labelTools())));
     m_preview->setAnswer(answer);
     m_preview->setProblems(problems);
     QStringList returned;

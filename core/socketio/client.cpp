@@ -1,6 +1,7 @@
 #include "client.h"
 
 #include "backoff.h"
+#include "transporterror.h"
 
 #include <QAbstractSocket>
 #include <QDeadlineTimer>
@@ -229,12 +230,21 @@ public:
                                          "maxIncomingMessageBytes (%1 bytes)")
                               .arg(options.maxIncomingMessageBytes);
             }
+            // A transport that never opened failed to reach the hub: say why, with the host,
+            // rather than "transport close" (whichever of the two signals comes first).
+            if (!engineOpen && ws->error() != QAbstractSocket::UnknownSocketError) {
+                transportLost(unreachable(ws->error(), ws->errorString()));
+                return;
+            }
             transportLost(reason);
         });
         // Qt 6.4 names the signal error(); errorOccurred() arrives in 6.5.
-        QObject::connect(
-            ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
-            [this, ws] { transportLost(QStringLiteral("transport error: ") + ws->errorString()); });
+        QObject::connect(ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+                         [this, ws](QAbstractSocket::SocketError error) {
+                             transportLost(engineOpen ? QStringLiteral("transport error: ")
+                                                            + ws->errorString()
+                                                      : unreachable(error, ws->errorString()));
+                         });
         QObject::connect(ws, &QWebSocket::sslErrors, q, [this](const QList<QSslError> &errors) {
             QStringList texts;
             for (const auto &e : errors)
@@ -244,6 +254,18 @@ public:
         });
         openTimer.start(options.openTimeout);
         ws->open(QNetworkRequest(Client::engineIoUrl(options)));
+    }
+
+    // "transport error: " and the cause in plain words naming host:port, e.g. "127.0.0.1:9
+    // refused the connection: nothing is listening on that port (...)".
+    QString unreachable(QAbstractSocket::SocketError error, const QString &detail) const
+    {
+        const QUrl url = Client::engineIoUrl(options);
+        const bool secure = url.scheme() == QLatin1String("wss");
+        const QString host
+            = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(secure ? 443 : 80));
+        return QStringLiteral("transport error: ")
+               + describeTransportFault(classifySocketError(error), host, detail);
     }
 
     // Graceful: a WebSocket close frame goes out first (close()); otherwise the socket is aborted.

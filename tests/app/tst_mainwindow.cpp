@@ -114,6 +114,7 @@ private Q_SLOTS:
     void cleanup();
 
     void sandboxRunDrawsTheReturnedObjects();
+    void previewSpeaksTheMapping();
     void editingTheMappingChangesTheCategorySchemaSent();
     void invalidConfigDisablesRunWithLineAndColumn();
     void panelModelsPassTheModelTester();
@@ -225,6 +226,51 @@ void tst_MainWindow::sandboxRunDrawsTheReturnedObjects()
         QCOMPARE(item->imageBounds(), shape->bounds());
     }
     QVERIFY(runOutcome()->text().contains(QString::number(expected.size())));
+}
+
+// Each object is named by its model class and label and drawn in the colour of the mapping
+// panel's swatch for its row; names and colours follow the mapping when it changes.
+void tst_MainWindow::previewSpeaksTheMapping()
+{
+    QVERIFY(runAndWait());
+    ClassMappingModel *model = m_window->mappingPanel()->model();
+    PreviewScene *scene = m_window->preview()->scene();
+    QVERIFY(scene->objectCount() >= 5);
+    int checked = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QString modelClass
+            = model->data(model->index(row, 0), ClassMappingModel::ModelClassRole).toString();
+        const QString schemaId
+            = model->data(model->index(row, 0), ClassMappingModel::SchemaIdRole).toString();
+        const QColor swatch
+            = model->data(model->index(row, ClassMappingModel::TargetColumn), Qt::DecorationRole)
+                  .value<QColor>();
+        const QString label
+            = model->toolFor(schemaId) ? model->toolFor(schemaId)->title : QString();
+        QVERIFY(swatch.isValid());
+        QVERIFY(!label.isEmpty());
+        for (const OverlayItem *item : scene->overlayItems()) {
+            const json &object = scene->objectJson(item->objectIndex());
+            if (object.value("modelClass", std::string()) != modelClass.toStdString())
+                continue;
+            QCOMPARE(item->classKey(), schemaId);
+            QCOMPARE(scene->classColor(item->classSlot()), swatch);
+            QCOMPARE(scene->palette().objectName(object), u"%1 (%2)"_qs.arg(modelClass, label));
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, scene->objectCount());
+
+    // A second model class mapped to the car's label: its name is the class list's, the colour
+    // still the label's.
+    const int carRow = model->rowOfClass(u"car"_qs);
+    QVERIFY(carRow >= 0);
+    const QString carSchema
+        = model->data(model->index(carRow, 0), ClassMappingModel::SchemaIdRole).toString();
+    const int truckRow = model->addClass(u"truck"_qs);
+    QVERIFY(model->setTarget(truckRow, carSchema));
+    QCOMPARE(scene->palette().nameOf(carSchema), u"car / truck (Car)"_qs);
+    QCOMPARE(scene->palette().colorOf(carSchema), model->toolFor(carSchema)->color);
 }
 
 void tst_MainWindow::editingTheMappingChangesTheCategorySchemaSent()

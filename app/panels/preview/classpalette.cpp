@@ -36,7 +36,7 @@ void mergeEntries(const json &list, QList<ClassInfo> &classes)
         auto existing = std::find_if(classes.begin(), classes.end(),
                                      [&](const ClassInfo &c) { return c.key == schemaId; });
         if (existing == classes.end()) {
-            classes.append(ClassInfo{schemaId, name.isEmpty() ? schemaId : name, color});
+            classes.append(ClassInfo{schemaId, name.isEmpty() ? schemaId : name, color, {}});
             continue;
         }
         if (!stringMember(entry, "title").isEmpty() || existing->name == existing->key)
@@ -62,6 +62,46 @@ QList<ClassInfo> classesFromMapping(const json &mapping)
             if (const auto tools = it->find("tools"); tools != it->end())
                 mergeEntries(*tools, classes);
         }
+    }
+    return classes;
+}
+
+QList<ClassInfo> classesOfMapping(const json &categorySchema, const json &labelTools)
+{
+    QList<ClassInfo> classes;
+    QHash<QString, QStringList> modelClassesOf;
+    if (categorySchema.is_array()) {
+        for (const json &entry : categorySchema) {
+            if (!entry.is_object())
+                continue;
+            const QString schemaId = stringMember(entry, "schemaId");
+            const QString modelClass = stringMember(entry, "modelClass");
+            if (schemaId.isEmpty())
+                continue;
+            if (!modelClassesOf.contains(schemaId)) {
+                classes.append(ClassInfo{schemaId, {}, {}, {}});
+                modelClassesOf.insert(schemaId, {});
+            }
+            QStringList &models = modelClassesOf[schemaId];
+            if (!modelClass.isEmpty() && !models.contains(modelClass))
+                models.append(modelClass);
+        }
+    }
+    QHash<QString, json> toolOf;
+    if (labelTools.is_array())
+        for (const json &tool : labelTools)
+            if (tool.is_object() && !stringMember(tool, "schemaId").isEmpty())
+                toolOf.insert(stringMember(tool, "schemaId"), tool);
+    for (ClassInfo &info : classes) {
+        const json tool = toolOf.value(info.key, json());
+        info.label = tool.is_object() ? stringMember(tool, "title") : QString();
+        info.color = tool.is_object() ? QColor::fromString(stringMember(tool, "color")) : QColor();
+        const QString models = modelClassesOf.value(info.key).join(QStringLiteral(" / "));
+        if (models.isEmpty())
+            info.name = info.label.isEmpty() ? info.key : info.label;
+        else
+            info.name
+                = info.label.isEmpty() ? models : QStringLiteral("%1 (%2)").arg(models, info.label);
     }
     return classes;
 }
@@ -93,6 +133,18 @@ QString ClassPalette::nameOf(const QString &key) const
     if (key.startsWith(QStringLiteral("title:")))
         return key.mid(6);
     return key;
+}
+
+QString ClassPalette::objectName(const json &object) const
+{
+    const QString key = keyOf(object);
+    const QString modelClass = object.is_object() ? stringMember(object, "modelClass") : QString();
+    if (modelClass.isEmpty())
+        return nameOf(key);
+    const auto it = m_classes.constFind(key);
+    if (it == m_classes.cend() || it->label.isEmpty())
+        return modelClass;
+    return QStringLiteral("%1 (%2)").arg(modelClass, it->label);
 }
 
 QColor ClassPalette::colorOf(const QString &key) const

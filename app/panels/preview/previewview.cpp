@@ -8,6 +8,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -201,7 +202,7 @@ QString PreviewView::toolTipAt(const QPoint &viewportPos) const
     const int index = item->objectIndex();
     QString text = QStringLiteral("objects[%1] · %2\n")
                        .arg(index)
-                       .arg(m_scene->palette().nameOf(item->classKey()));
+                       .arg(m_scene->palette().objectName(m_scene->objectJson(index)));
     text += truncatedLines(QString::fromStdString(m_scene->objectJson(index).dump(2)),
                            kToolTipLines);
     const QList<ListedProblem> problems = m_scene->problemsOfObject(index);
@@ -266,6 +267,7 @@ void PreviewView::drawForeground(QPainter *painter, const QRectF &rect)
         }
     }
     m_lastLabelCount = 0;
+    m_lastHiddenLabelCount = 0;
     if (onScreen.isEmpty() && marked.isEmpty())
         return;
     painter->save();
@@ -276,34 +278,51 @@ void PreviewView::drawForeground(QPainter *painter, const QRectF &rect)
     painter->restore();
 }
 
-const QStaticText &PreviewView::labelText(const QString &classKey)
+const QStaticText &PreviewView::labelText(const QString &name)
 {
-    auto it = m_labelCache.find(classKey);
-    const QString name = m_scene->palette().nameOf(classKey);
-    if (it == m_labelCache.end() || it->text() != name) {
+    auto it = m_labelCache.find(name);
+    if (it == m_labelCache.end()) {
+        if (m_labelCache.size() > kLabelCacheSize)
+            m_labelCache.clear(); // names come from answers: bounded, rebuilt on demand
         QStaticText text(name);
         text.setTextFormat(Qt::PlainText);
         text.prepare(QTransform(), font());
-        it = m_labelCache.insert(classKey, text);
+        it = m_labelCache.insert(name, text);
     }
     return *it;
 }
 
+// Labels at screen size, each above its shape (inside its top edge when there is no room above).
+// A label that would cover one already placed is left out rather than drawn over it: the hidden
+// object still has its outline, its colour and its tooltip. Object order decides who wins, so
+// the same labels show at the same zoom.
 void PreviewView::drawLabels(QPainter *painter, const QList<OverlayItem *> &onScreen)
 {
     painter->setFont(font());
+    QList<QRectF> placed;
+    m_lastHiddenLabelCount = 0;
     for (OverlayItem *item : onScreen) {
-        const QStaticText &text = labelText(item->classKey());
+        const QString name
+            = m_scene->palette().objectName(m_scene->objectJson(item->objectIndex()));
+        const QStaticText &text = labelText(name);
         const QSizeF size = text.size() + QSizeF(8, 2);
         const QPointF anchor = mapFromScene(item->imageBounds().topLeft());
         // Above the shape when there is room, so the label does not hide what it names.
         QPointF topLeft(anchor.x(), anchor.y() - size.height());
         if (topLeft.y() < 0)
             topLeft.setY(anchor.y());
+        const QRectF box(topLeft, size);
+        const bool overlaps = std::any_of(placed.cbegin(), placed.cend(),
+                                          [&box](const QRectF &r) { return r.intersects(box); });
+        if (overlaps) {
+            ++m_lastHiddenLabelCount;
+            continue;
+        }
+        placed.append(box);
         const QColor color = m_scene->classColor(item->classSlot());
         painter->setPen(Qt::NoPen);
         painter->setBrush(color);
-        painter->drawRect(QRectF(topLeft, size));
+        painter->drawRect(box);
         painter->setPen(color.lightness() > 140 ? Qt::black : Qt::white);
         painter->drawStaticText(topLeft + QPointF(4, 1), text);
         ++m_lastLabelCount;

@@ -38,6 +38,8 @@ public:
     bool labelsShown() const { return m_labelsShown; }
     // How many labels the last paint drew (for tests and the bench).
     int lastLabelCount() const { return m_lastLabelCount; }
+    // How many labels the last paint left out because they would have covered another.
+    int lastHiddenLabelCount() const { return m_lastHiddenLabelCount; }
 
     // The visible object under a viewport position, preferring the smallest when they overlap.
     OverlayItem *overlayAt(const QPoint &viewportPos) const;
@@ -61,13 +63,15 @@ private:
     void scaleBy(qreal factor);
     void drawLabels(QPainter *painter, const QList<OverlayItem *> &onScreen);
     void drawBadges(QPainter *painter, const QList<OverlayItem *> &marked);
-    const QStaticText &labelText(const QString &classKey);
+    const QStaticText &labelText(const QString &name);
 
     PreviewScene *m_scene;
     bool m_fitted = true;
     bool m_labelsShown = true;
     int m_labelBudget = 300;
     int m_lastLabelCount = 0;
+    int m_lastHiddenLabelCount = 0;
+    static constexpr qsizetype kLabelCacheSize = 4096;
     QHash<QString, QStaticText> m_labelCache;
 };
 

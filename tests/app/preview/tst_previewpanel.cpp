@@ -37,6 +37,8 @@ private Q_SLOTS:
     void labelsOnlyWhileFewObjectsShow();
     void imagesLoadOffTheGuiThread();
     void laterImageWins();
+    void objectsAreNamedAndColouredByTheirMapping();
+    void labelsNeverOverlapAtAnyZoom();
     void bundledSampleFitsItsImage();
     void hugeImageShowsWithItsBoxes();
     void failedDecodeShowsAMessageAndNoBoxes();
@@ -136,7 +138,9 @@ void tst_PreviewPanel::overlayItemsEqualObjects()
     // Every drawable object is painted.
     frame();
     QCOMPARE(scene->layer()->lastDrawnCount(), 7);
-    QCOMPARE(m_panel->view()->lastLabelCount(), 7);
+    // "h" sits 10 px from "a": its label would cover a's and is left out.
+    QCOMPARE(m_panel->view()->lastLabelCount(), 6);
+    QCOMPARE(m_panel->view()->lastHiddenLabelCount(), 1);
 }
 
 void tst_PreviewPanel::overlaysAreDrawnInClassColours()
@@ -350,7 +354,7 @@ void tst_PreviewPanel::labelsOnlyWhileFewObjectsShow()
     m_panel->setAnswer(ango::test::everyShapeAnswer());
     PreviewView *view = m_panel->view();
     frame();
-    QCOMPARE(view->lastLabelCount(), 7);
+    QCOMPARE(view->lastLabelCount() + view->lastHiddenLabelCount(), 7);
     view->setLabelBudget(3);
     frame();
     QCOMPARE(view->lastLabelCount(), 0);
@@ -402,6 +406,64 @@ void tst_PreviewPanel::laterImageWins()
     QCOMPARE(m_panel->scene()->imageSize(), QSize(320, 200));
 }
 
+void tst_PreviewPanel::objectsAreNamedAndColouredByTheirMapping()
+{
+    // Two model classes map to House; the sun's label has no colour.
+    const json schema = json::parse(R"([{"schemaId": "H", "modelClass": "house"},
+        {"schemaId": "H", "modelClass": "redbox"}, {"schemaId": "C", "modelClass": "car"},
+        {"schemaId": "S", "modelClass": "sun"}])");
+    const json tools = json::parse(R"([{"schemaId": "H", "title": "House", "color": "#f4511e"},
+        {"schemaId": "C", "title": "Car", "color": "#1e88e5"}, {"schemaId": "S", "title": "Sun"}])");
+    const QList<ClassInfo> classes = classesOfMapping(schema, tools);
+    QCOMPARE(classes.size(), 3);
+    QCOMPARE(classes.at(0).name, u"house / redbox (House)"_qs);
+    QCOMPARE(classes.at(0).color, QColor(u"#f4511e"_qs));
+    QCOMPARE(classes.at(1).name, u"car (Car)"_qs);
+    QCOMPARE(classes.at(2).name, u"sun (Sun)"_qs);
+    QVERIFY(!classes.at(2).color.isValid());
+    m_panel->setClasses(classes);
+    m_panel->setAnswer(json::parse(R"({"objects": [
+        {"schemaId": "H", "modelClass": "redbox", "bounding-box": {"x": 10, "y": 100, "width": 80, "height": 80}},
+        {"schemaId": "H", "bounding-box": {"x": 300, "y": 100, "width": 80, "height": 80}},
+        {"schemaId": "S", "modelClass": "sun", "point": [600, 100]}]})"));
+    PreviewScene *scene = m_panel->scene();
+    QCOMPARE(scene->palette().objectName(scene->objectJson(0)), u"redbox (House)"_qs);
+    QCOMPARE(scene->palette().objectName(scene->objectJson(1)), u"house / redbox (House)"_qs);
+    QCOMPARE(scene->palette().objectName(scene->objectJson(2)), u"sun (Sun)"_qs);
+    QCOMPARE(scene->classColor(scene->overlayItem(0)->classSlot()), QColor(u"#f4511e"_qs));
+    QCOMPARE(scene->classColor(scene->overlayItem(2)->classSlot()),
+             ClassPalette::stableColor(u"S"_qs));
+    QVERIFY(classRow(u"house / redbox (House) (2)"_qs));
+    // The drawn box is the swatch's colour.
+    QVERIFY(colourNear(frame(), m_panel->view()->mapFromScene(QPointF(10, 140)),
+                       QColor(u"#f4511e"_qs), 2));
+}
+
+void tst_PreviewPanel::labelsNeverOverlapAtAnyZoom()
+{
+    // Two boxes 4 px apart: one label fits, the other would cover it at every zoom but very
+    // deep ones; a third far away always has its label.
+    m_panel->setAnswer(json::parse(R"({"objects": [
+        {"schemaId": "a", "bounding-box": {"x": 100, "y": 100, "width": 60, "height": 60}},
+        {"schemaId": "b", "bounding-box": {"x": 104, "y": 104, "width": 60, "height": 60}},
+        {"schemaId": "c", "bounding-box": {"x": 900, "y": 700, "width": 60, "height": 60}}]})"));
+    PreviewView *view = m_panel->view();
+    for (int step = 0; step < 8; ++step) {
+        frame();
+        QCOMPARE(view->lastLabelCount() + view->lastHiddenLabelCount(), 3);
+        QVERIFY(view->lastLabelCount() >= 1);
+        // Drawn labels never share a pixel: with a hidden one only a and c show.
+        if (view->lastHiddenLabelCount() > 0)
+            QCOMPARE(view->lastLabelCount(), 2);
+        view->zoomOut();
+    }
+    view->fitToContent();
+    frame();
+    QCOMPARE(view->lastHiddenLabelCount(), 1);
+}
+
+// Past kMaxPreviewPixels the preview decodes a scaled copy, but reports and lays out the image
+// at its own size, so the callback's coordinates still land where they belong.
 void tst_PreviewPanel::bundledSampleFitsItsImage()
 {
     QFile answerFile(u":/sample/sample-answer.json"_qs);
