@@ -544,8 +544,13 @@ void MainWindow::loadLabelSet(const QString &projectId)
 
 void MainWindow::prepareSandbox(bool force)
 {
-    if (!force && m_settings.value(QStringLiteral("sandbox/prepared"), false).toBool())
+    if (!force && m_settings.value(QStringLiteral("sandbox/prepared"), false).toBool()) {
+        // A relaunch shows the image the Run panel still has chosen, as the window was left.
+        if (const RunSource source = m_run->source();
+            source.kind == RunSource::Kind::LocalFile && QFileInfo::exists(source.filePath))
+            m_preview->loadImageFile(source.filePath);
         return;
+    }
     m_settings.setValue(QStringLiteral("sandbox/prepared"), true);
     auto mapping = sandbox::sampleMapping();
     if (!mapping) {

@@ -142,6 +142,9 @@ void RunPanel::setLocalFile(const QString &path)
 {
     m_file->setText(path);
     m_localKind->setChecked(true);
+    // An image chosen for the user (File ▸ Open image, the sandbox) is there after a relaunch.
+    m_settings.setValue(QStringLiteral("run/file"), path);
+    m_settings.setValue(QStringLiteral("run/kind"), 0);
 }
 
 QString RunPanel::sourceProblem() const

@@ -6,6 +6,7 @@
 #include "panels/log/logpanel.h"
 #include "panels/log/logview.h"
 #include "panels/preview/previewpanel.h"
+#include "panels/preview/previewscene.h"
 #include "panels/run/runpanel.h"
 #include "sandbox/samplemodel.h"
 #include "windowfixture.h"
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void previewGetsMostOfTheWindow();
     void resetLayoutBringsBackTheDefault();
     void layoutIsRestoredOnlyFromTheSameVersion();
+    void relaunchShowsTheChosenImageAgain();
 
 private:
     void reopen(QSize size);
@@ -142,6 +144,19 @@ void tst_WindowLayout::reopen(QSize size)
     m_window = ango::test::openSandboxWindow(size);
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
     QTRY_COMPARE(m_window->size(), size);
+}
+
+void tst_WindowLayout::relaunchShowsTheChosenImageAgain()
+{
+    // init() prepared the sandbox, which chose the sample image; a relaunch must show it again
+    // without the first-launch preparation.
+    delete m_window;
+    m_window = new MainWindow(nullptr, MainWindow::SecretStorage::SessionOnly);
+    m_window->prepareSandbox(false);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QTRY_VERIFY(m_window->preview()->scene()->imageSize().isValid());
+    QCOMPARE(m_window->preview()->scene()->imageSize(), QImage(sandbox::sampleImagePath()).size());
 }
 
 namespace {
