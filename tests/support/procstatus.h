@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QTest>
 #include <QtGlobal>
 
 namespace ango::test {
@@ -9,3 +10,14 @@ namespace ango::test {
 qint64 procStatusKb(const char *field);
 
 } // namespace ango::test
+
+// ASan's redzones and quarantine add to the resident size: memory bounds are asserted in the dev
+// build only.
+#if defined(__SANITIZE_ADDRESS__)
+#define ANGO_SKIP_MEMORY_BOUNDS_UNDER_ASAN()                                                       \
+    QSKIP("memory bounds are asserted in the dev build: ASan changes the resident size")
+#else
+#define ANGO_SKIP_MEMORY_BOUNDS_UNDER_ASAN()                                                       \
+    do {                                                                                           \
+    } while (false)
+#endif

@@ -145,6 +145,7 @@ private Q_SLOTS:
     // parsed, and the memory is given back.
     void execMillionBoxesAreRefusedInBoundedMemory()
     {
+        ANGO_SKIP_MEMORY_BOUNDS_UNDER_ASAN();
         ExecCallback callback(execOptions());
         CallRecorder calls(callback);
         expectStillServing(calls, 1);
