@@ -1,9 +1,13 @@
 #include "mainwindow.h"
 
-#include "annotation/annotation.h"
 #include "console/consolecontroller.h"
+#include "console/consolemenus.h"
+#include "console/docklayout.h"
+#include "console/labelsetloader.h"
+#include "console/replayer.h"
 #include "console/runlauncher.h"
 #include "console/runpresenter.h"
+#include "console/sandboxsetup.h"
 #include "console/setupprofile.h"
 #include "logging/logentry.h"
 #include "panels/callback/callbackpanel.h"
@@ -26,41 +30,21 @@
 #include "panels/review/reviewpanel.h"
 #include "panels/run/runpanel.h"
 #include "profile/profilefile.h"
-#include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
-#include "runtime/run.h"
-#include "runtime/runregistry.h"
-#include "sandbox/samplemodel.h"
 #include "settings/secretstore.h"
 
-#include <QAction>
-#include <QActionGroup>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QLabel>
-#include <QMenuBar>
-#include <QMessageBox>
-#include <QPointer>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QUrl>
-#include <QUuid>
-
-#include <algorithm>
 
 namespace ango::app {
 
 namespace {
 
 using json = nlohmann::json;
-
-// Bumped whenever the dock arrangement changes, so that a saved layout of an older build is not
-// restored into this one.
-constexpr int kLayoutVersion = 2;
 
 QString pendingStorePath()
 {
@@ -85,17 +69,12 @@ MainWindow::MainWindow(QWidget *parent, SecretStorage secretStorage)
     m_connection->setSecretsSessionOnly(secretStorage == SecretStorage::SessionOnly);
     buildMenus();
     wireController();
-    wireLauncher();
 
-    m_defaultState = saveState(kLayoutVersion);
-    resize(1440, 900);
-    restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray());
-    // A layout saved by another build (another version) is ignored: the default one is used.
-    m_layoutRestored = restoreState(m_settings.value(QStringLiteral("window/state")).toByteArray(),
-                                    kLayoutVersion);
+    m_layout = std::make_unique<DockLayout>(
+        this, m_settings, DockLayout::Docks{m_runDock, m_inputsDock, m_logDock, m_run});
+    m_layout->restoreSaved();
 
-    if (auto made = m_controller->useCallback(m_callback->spec(), m_callback->options()); !made)
-        m_callback->setError(made.error().message);
+    applyCallback(m_callback->spec(), m_callback->options());
     updateRunGate();
 }
 
@@ -187,129 +166,42 @@ void MainWindow::buildPanels()
     statusBar()->addPermanentWidget(m_statusLabel);
 }
 
-// The default share of the window: the left column and the log as small as their work allows,
-// the rest to the preview (at least half of the window at 1280x800 and at 1920x1080).
-void MainWindow::applyDefaultSizes()
-{
-    const QSize window = size();
-    const int side = std::clamp(window.width() * 24 / 100, 300, 440);
-    const int log = std::clamp(window.height() * 42 / 100 - 160, 150, 300);
-    resizeDocks({m_runDock}, {side}, Qt::Horizontal);
-    resizeDocks({m_logDock}, {log}, Qt::Vertical);
-    const int runHeight = m_run->sizeHint().height() + 24;
-    resizeDocks({m_runDock, m_inputsDock}, {runHeight, window.height() - runHeight}, Qt::Vertical);
-}
-
-void MainWindow::resetLayout()
-{
-    restoreState(m_defaultState, kLayoutVersion);
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        dock->setFloating(false);
-    applyDefaultSizes();
-}
-
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
-    if (m_sized)
-        return;
-    m_sized = true;
-    if (!m_layoutRestored)
-        applyDefaultSizes();
+    m_layout->firstShown();
 }
 
 void MainWindow::buildMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *openImage = file->addAction(tr("&Open image…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Image"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp *.webp)"));
-        if (!path.isEmpty()) {
-            m_run->setLocalFile(path);
-            m_preview->loadImageFile(path);
-        }
-    });
-    openImage->setShortcut(QKeySequence::Open);
-    file->addAction(m_log->exportAllAction());
-    file->addAction(m_log->exportSelectedAction());
-    QAction *exportProfileAction = file->addAction(tr("Export &profile…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export profile"), m_connection->profile().name + QStringLiteral(".json"),
-            tr("Profiles (*.json)"));
-        if (path.isEmpty())
-            return;
-        if (auto saved = exportProfile(path); !saved)
-            QMessageBox::warning(this, tr("Export profile"), saved.error().message);
-        else
-            statusBar()->showMessage(tr("Profile written to %1 (the secret is not in it: the "
-                                        "runner reads ANGO_PLUGIN_SECRET)")
-                                         .arg(path),
-                                     10000);
-    });
-    exportProfileAction->setToolTip(
-        tr("Save this setup for `ango-console run --profile FILE`: hosts, plugin id, callback, "
-           "mapping, configJSON and review policy; never the secret."));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
-    QAction *runAction = runMenu->addAction(tr("&Run callback"), this, &MainWindow::startRun);
-    runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Return")));
-    runMenu->addAction(tr("&Cancel run"), QKeySequence(Qt::Key_Escape), this,
-                       [this] { m_launcher->cancel(); });
-    runMenu->addSeparator();
-    m_reviewPolicy = new QActionGroup(this);
-    QAction *autoDeliver = runMenu->addAction(tr("Deliver results at once (auto)"));
-    QAction *hold = runMenu->addAction(tr("Hold results for review (hold)"));
-    for (QAction *a : {autoDeliver, hold}) {
-        a->setCheckable(true);
-        m_reviewPolicy->addAction(a);
-    }
-    const bool holding = m_settings.value(QStringLiteral("review/hold"), false).toBool();
-    (holding ? hold : autoDeliver)->setChecked(true);
-    m_controller->setReviewPolicy(holding ? runtime::ReviewPolicy::Hold
-                                          : runtime::ReviewPolicy::Auto);
-    connect(hold, &QAction::toggled, this, [this](bool on) {
-        m_settings.setValue(QStringLiteral("review/hold"), on);
-        m_controller->setReviewPolicy(on ? runtime::ReviewPolicy::Hold
-                                         : runtime::ReviewPolicy::Auto);
-    });
-    runMenu->addAction(m_log->replayAction());
-    QAction *replayCurrent = runMenu->addAction(tr("Replay with current &settings"), this, [this] {
-        if (const auto recorded = m_log->replayablePayload())
-            replay(*recorded, true);
-    });
-    replayCurrent->setObjectName(QStringLiteral("replayWithCurrentSettings"));
-    replayCurrent->setToolTip(tr("Run the selected request again with the current class mapping "
-                                 "and configJSON instead of the recorded ones"));
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        view->addAction(dock->toggleViewAction());
-    view->addSeparator();
-    QAction *reset = view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
-    reset->setObjectName(QStringLiteral("resetLayoutAction"));
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About"), this, [this] {
-        QMessageBox::about(this, tr("Ango Plugin Console"),
-                           tr("<b>Ango Plugin Console</b> %1<br>Debug, run and review iMerit Ango "
-                              "Hub model plugins.")
-                               .arg(QApplication::applicationVersion()));
-    });
+    new ConsoleMenus(this, m_settings, m_controller, m_log,
+                     MenuCommands{
+                         .openImage =
+                             [this](const QString &path) {
+                                 m_run->setLocalFile(path);
+                                 m_preview->loadImageFile(path);
+                             },
+                         .profileName = [this] { return m_connection->profile().name; },
+                         .exportProfile =
+                             [this](const QString &path) {
+                                 const auto saved = exportProfile(path);
+                                 return saved ? QString() : saved.error().message;
+                             },
+                         .run = [this] { startRun(); },
+                         .cancelRun = [this] { m_launcher->cancel(); },
+                         .replayWithCurrentSettings =
+                             [this] {
+                                 if (const auto recorded = m_log->replayablePayload())
+                                     m_replayer->replay(*recorded, true);
+                             },
+                         .resetLayout = [this] { m_layout->reset(); },
+                     });
 }
 
 void MainWindow::wireController()
 {
     connect(m_controller, &ConsoleController::logged, m_log, &LogPanel::append);
     m_log->timelineModel()->setRunRegistry(m_controller->runs());
-    connect(m_controller->runs(), &runtime::RunRegistry::runChanged, this,
-            [this](quint64 id, const runtime::RunStage &stage) {
-                if (stage.stage != runtime::RequestStage::Held || id != m_controller->localRunId())
-                    return;
-                m_run->setBusy(false);
-                m_run->setOutcome(tr("Held for review: approve or discard it in Review"), true);
-            });
     connect(m_controller, &ConsoleController::statusChanged, this,
             [this](const runtime::RuntimeStatus &status) {
                 m_connection->setStatus(status);
@@ -326,19 +218,9 @@ void MainWindow::wireController()
     connect(m_presenter, &RunPresenter::localHubResultShown, this,
             &MainWindow::localHubResultShown);
     connect(m_presenter, &RunPresenter::noticed, statusBar(), &QStatusBar::showMessage);
-    connect(m_controller, &ConsoleController::localRunFinished, m_presenter,
-            &RunPresenter::showLocalOutcome);
-    connect(m_controller, &ConsoleController::localRunCancelled, m_presenter,
-            [this](quint64, const QString &reason) { m_presenter->showLocalCancelled(reason); });
-    connect(m_controller, &ConsoleController::resultReady, this,
-            [this](const runtime::RequestResult &result) {
-                if (result.local)
-                    return; // local runs come through localRunFinished
-                m_launcher->loadImageOf(result.request);
-                if (m_controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
-                    m_centre->setCurrentWidget(m_preview);
-                m_presenter->showHubResult(result);
-            });
+    connect(m_presenter, &RunPresenter::previewWanted, this,
+            [this] { m_centre->setCurrentWidget(m_preview); });
+    m_presenter->follow(m_controller, m_launcher);
     connect(m_controller, &ConsoleController::callbackChanged, m_callback,
             &CallbackPanel::setCallback);
 
@@ -351,11 +233,7 @@ void MainWindow::wireController()
                                    "only and never written to disk.")
                                     .arg(reason));
     });
-    connect(m_callback, &CallbackPanel::applyRequested, this,
-            [this](const QString &spec, const QVariantMap &options) {
-                auto made = m_controller->useCallback(spec, options);
-                m_callback->setError(made ? QString() : made.error().message);
-            });
+    connect(m_callback, &CallbackPanel::applyRequested, this, &MainWindow::applyCallback);
 
     connect(m_run, &RunPanel::runRequested, this, &MainWindow::startRun);
     connect(m_run, &RunPanel::cancelRequested, m_launcher, &RunLauncher::cancel);
@@ -367,9 +245,22 @@ void MainWindow::wireController()
     // A label set loaded later brings the labels' titles and colours.
     connect(m_mapping->model(), &QAbstractItemModel::dataChanged, this, &MainWindow::showClasses);
     connect(m_mapping->model(), &QAbstractItemModel::modelReset, this, &MainWindow::showClasses);
-    connect(m_mapping, &ClassMappingPanel::labelSetRequested, this, &MainWindow::loadLabelSet);
+    connect(m_mapping, &ClassMappingPanel::labelSetRequested, this,
+            [this](const QString &projectId) {
+                loadLabelSet(m_controller, m_mapping, m_connection->profile().apiHost,
+                             m_run->source().apiKey, projectId);
+            });
+    m_replayer = new Replayer(
+        m_controller, m_launcher, m_run,
+        [this] {
+            return CurrentRunSettings{m_mapping->categorySchema(),
+                                      m_config->isEmpty()
+                                          ? std::nullopt
+                                          : std::optional(m_config->configJson().toStdString())};
+        },
+        this);
     connect(m_log, &LogPanel::replayRequested, this,
-            [this](const json &recorded) { replay(recorded, false); });
+            [this](const json &recorded) { m_replayer->replay(recorded, false); });
 
     wireLocalHub();
 
@@ -383,34 +274,10 @@ void MainWindow::wireController()
     });
 }
 
-// Replay re-sends the run's recorded request exactly (the log only has it with the apiKey
-// masked); with current settings, the window's mapping and configJSON replace the recorded ones.
-void MainWindow::replay(const json &logged, bool withCurrentSettings)
+void MainWindow::applyCallback(const QString &spec, const QVariantMap &options)
 {
-    const auto runs = m_controller->runs()->runsOfSession(runtime::textField(logged, "session"));
-    const quint64 original = runs.isEmpty() ? 0 : runs.constFirst()->id;
-    json request = original ? runs.constFirst()->request : m_controller->withKnownApiKey(logged);
-    if (!request.is_object())
-        return;
-    if (withCurrentSettings) {
-        request["categorySchema"] = m_mapping->categorySchema();
-        if (m_config->isEmpty())
-            request.erase("configJSON");
-        else
-            request["configJSON"] = m_config->configJson().toStdString();
-    }
-    m_launcher->loadImageOf(request);
-    m_run->setBusy(true);
-    if (!original) { // from an earlier session of the console: what the log kept
-        m_controller->runLocal(request);
-        return;
-    }
-    const auto started = withCurrentSettings ? m_controller->replay(original, request)
-                                             : m_controller->replay(original);
-    if (!started) {
-        m_run->setBusy(false);
-        m_run->setOutcome(started.error().message, false);
-    }
+    auto made = m_controller->useCallback(spec, options);
+    m_callback->setError(made ? QString() : made.error().message);
 }
 
 void MainWindow::updateRunGate()
@@ -443,37 +310,6 @@ void MainWindow::startRun()
         return;
     }
     m_launcher->start(m_run->source(), runSettings());
-}
-
-void MainWindow::wireLauncher()
-{
-    connect(m_launcher, &RunLauncher::lookUpStarted, this, [this] {
-        m_run->setBusy(true);
-        m_run->setOutcome(tr("Looking up the asset…"), true);
-        m_preview->clear();
-    });
-    connect(m_launcher, &RunLauncher::lookUpFailed, this, [this](const QString &message) {
-        m_run->setBusy(false);
-        m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message),
-                          false);
-        Q_EMIT runShown(false);
-    });
-    connect(m_launcher, &RunLauncher::lookUpCancelled, this, [this] {
-        m_run->setBusy(false);
-        m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
-        Q_EMIT runShown(false);
-    });
-    connect(m_launcher, &RunLauncher::runStarted, this, [this] {
-        m_run->setBusy(true);
-        m_run->setOutcome(tr("Running…"), true);
-        m_preview->setAnswer(json::object());
-    });
-    connect(m_launcher, &RunLauncher::imageFileChosen, m_preview, &PreviewPanel::loadImageFile);
-    connect(m_launcher, &RunLauncher::imageFetched, m_preview, &PreviewPanel::loadImageData);
-    connect(m_launcher, &RunLauncher::imageFailed, this, [this](const QString &message) {
-        m_preview->setImage(QImage());
-        statusBar()->showMessage(tr("Asset image not loaded: %1").arg(message), 15000);
-    });
 }
 
 Result<void> MainWindow::exportProfile(const QString &path) const
@@ -510,75 +346,16 @@ void MainWindow::wireLocalHub()
     });
 }
 
-void MainWindow::loadLabelSet(const QString &projectId)
-{
-    const QString apiKey = m_run->source().apiKey;
-    if (projectId.isEmpty() || apiKey.isEmpty()) {
-        m_mapping->setLabelSetError(tr(
-            "Enter the project ID here and your API key in the Run panel to load the label set"));
-        return;
-    }
-    const QUrl apiHost = m_connection->profile().apiHost;
-    QPointer<ClassMappingPanel> mapping(m_mapping);
-    m_controller->fetchProject(
-        apiHost, apiKey, projectId, [mapping, projectId](Result<json> project) {
-            if (!mapping || mapping->projectId() != projectId)
-                return; // another project is shown by now
-            if (!project) {
-                mapping->setLabelSetError(
-                    tr("project %1: %2").arg(projectId, project.error().message));
-                return;
-            }
-            const json schema
-                = project->is_object() ? project->value("categorySchema", json()) : json();
-            const json tools = schema.is_object() ? schema.value("tools", json()) : json();
-            auto parsed = labelToolsFromJson(tools.is_array() ? tools : json::array());
-            if (!parsed) {
-                mapping->setLabelSetError(
-                    tr("project %1: %2").arg(projectId, parsed.error().message));
-                return;
-            }
-            mapping->setLabelTools(*parsed);
-        });
-}
-
 void MainWindow::prepareSandbox(bool force)
 {
-    if (!force && m_settings.value(QStringLiteral("sandbox/prepared"), false).toBool()) {
-        // A relaunch shows the image the Run panel still has chosen, as the window was left.
-        if (const RunSource source = m_run->source();
-            source.kind == RunSource::Kind::LocalFile && QFileInfo::exists(source.filePath))
-            m_preview->loadImageFile(source.filePath);
-        return;
-    }
-    m_settings.setValue(QStringLiteral("sandbox/prepared"), true);
-    auto mapping = sandbox::sampleMapping();
-    if (!mapping) {
-        m_run->setOutcome(mapping.error().message, false);
-        return;
-    }
-    QList<ClassMapping> classes;
-    for (const json &entry : mapping->categorySchema)
-        classes.push_back(
-            {runtime::textField(entry, "modelClass"), runtime::textField(entry, "schemaId")});
-    m_mapping->setProjectId(QStringLiteral("sandbox"));
-    if (auto tools = labelToolsFromJson(mapping->labelSet.value("tools", json::array())))
-        m_mapping->setLabelTools(*tools);
-    m_mapping->model()->setMappings(classes);
-    if (m_config->isEmpty() || force)
-        m_config->setConfigJson(QStringLiteral("{\n  \"threshold\": 0.5\n}"));
-    m_run->setLocalFile(sandbox::sampleImagePath());
-    m_preview->loadImageFile(sandbox::sampleImagePath());
-    m_callback->selectSample();
-    if (auto made = m_controller->useCallback(m_callback->spec(), m_callback->options()); !made)
-        m_callback->setError(made.error().message);
-    showClasses();
+    if (ango::app::prepareSandbox(
+            {m_settings, m_controller, m_callback, m_mapping, m_config, m_run, m_preview}, force))
+        showClasses();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    m_settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    m_settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    m_layout->save();
     QMainWindow::closeEvent(event);
 }
 

@@ -9,7 +9,6 @@
 
 #include <memory>
 
-class QActionGroup;
 class QDockWidget;
 class QLabel;
 class QTabWidget;
@@ -21,10 +20,12 @@ class ClassMappingPanel;
 class ConfigEditor;
 class ConnectionPanel;
 class ConsoleController;
+class DockLayout;
 class LocalHubPanel;
 class LogPanel;
 class MappingStore;
 class PreviewPanel;
+class Replayer;
 class ReviewPanel;
 class RunLauncher;
 class RunPanel;
@@ -82,16 +83,12 @@ protected:
 private:
     void buildPanels();
     void buildMenus();
-    void applyDefaultSizes();
-    void resetLayout();
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &name,
                           Qt::DockWidgetArea area);
     void wireController();
-    void wireLauncher();
-    void replay(const nlohmann::json &logged, bool withCurrentSettings);
+    void applyCallback(const QString &spec, const QVariantMap &options);
     RunSettings runSettings() const;
     void wireLocalHub();
-    void loadLabelSet(const QString &projectId);
     void updateRunGate();
     void showClasses();
 
@@ -101,6 +98,8 @@ private:
     ConsoleController *m_controller = nullptr;
     RunLauncher *m_launcher = nullptr;
     RunPresenter *m_presenter = nullptr;
+    Replayer *m_replayer = nullptr;
+    std::unique_ptr<DockLayout> m_layout;
     ConnectionPanel *m_connection = nullptr;
     CallbackPanel *m_callback = nullptr;
     RunPanel *m_run = nullptr;
@@ -113,13 +112,9 @@ private:
     nlohmann::json m_localHubSchema; // the categorySchema of the local hub's run in flight
     QTabWidget *m_centre = nullptr;
     QLabel *m_statusLabel = nullptr;
-    QActionGroup *m_reviewPolicy = nullptr;
-    QByteArray m_defaultState;
     QDockWidget *m_runDock = nullptr;
     QDockWidget *m_inputsDock = nullptr; // callback, mapping, config, connection, local hub
     QDockWidget *m_logDock = nullptr;
-    bool m_layoutRestored = false;
-    bool m_sized = false;
 };
 
 } // namespace ango::app

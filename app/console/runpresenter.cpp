@@ -1,5 +1,8 @@
 #include "runpresenter.h"
 
+#include "consolecontroller.h"
+#include "runlauncher.h"
+
 #include "panels/mapping/classmapping.h"
 #include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
@@ -8,6 +11,7 @@
 #include "panels/preview/previewscene.h"
 #include "panels/run/runpanel.h"
 #include "runtime/run.h"
+#include "runtime/runregistry.h"
 
 namespace ango::app {
 
@@ -20,6 +24,62 @@ RunPresenter::RunPresenter(PreviewPanel *preview, ClassMappingPanel *mapping, Ru
     , m_mapping(mapping)
     , m_run(run)
 {}
+
+void RunPresenter::follow(ConsoleController *controller, RunLauncher *launcher)
+{
+    connect(controller, &ConsoleController::localRunFinished, this,
+            &RunPresenter::showLocalOutcome);
+    connect(controller, &ConsoleController::localRunCancelled, this,
+            [this](quint64, const QString &reason) { showLocalCancelled(reason); });
+    connect(controller->runs(), &runtime::RunRegistry::runChanged, this,
+            [this, controller](quint64 id, const runtime::RunStage &stage) {
+                if (stage.stage != runtime::RequestStage::Held || id != controller->localRunId())
+                    return;
+                m_run->setBusy(false);
+                m_run->setOutcome(tr("Held for review: approve or discard it in Review"), true);
+            });
+    connect(controller, &ConsoleController::resultReady, this,
+            [this, controller, launcher](const runtime::RequestResult &result) {
+                if (result.local)
+                    return; // local runs come through localRunFinished
+                launcher->loadImageOf(result.request);
+                if (controller->reviewPolicy() == runtime::ReviewPolicy::Auto)
+                    Q_EMIT previewWanted();
+                showHubResult(result);
+            });
+    followLauncher(launcher);
+}
+
+void RunPresenter::followLauncher(RunLauncher *launcher)
+{
+    connect(launcher, &RunLauncher::lookUpStarted, this, [this] {
+        m_run->setBusy(true);
+        m_run->setOutcome(tr("Looking up the asset…"), true);
+        m_preview->clear();
+    });
+    connect(launcher, &RunLauncher::lookUpFailed, this, [this](const QString &message) {
+        m_run->setBusy(false);
+        m_run->setOutcome(tr("Asset look-up failed, the run did not start: %1").arg(message),
+                          false);
+        Q_EMIT runShown(false);
+    });
+    connect(launcher, &RunLauncher::lookUpCancelled, this, [this] {
+        m_run->setBusy(false);
+        m_run->setOutcome(tr("Run cancelled (while looking up the asset)"), false);
+        Q_EMIT runShown(false);
+    });
+    connect(launcher, &RunLauncher::runStarted, this, [this] {
+        m_run->setBusy(true);
+        m_run->setOutcome(tr("Running…"), true);
+        m_preview->setAnswer(json::object());
+    });
+    connect(launcher, &RunLauncher::imageFileChosen, m_preview, &PreviewPanel::loadImageFile);
+    connect(launcher, &RunLauncher::imageFetched, m_preview, &PreviewPanel::loadImageData);
+    connect(launcher, &RunLauncher::imageFailed, this, [this](const QString &message) {
+        m_preview->setImage(QImage());
+        Q_EMIT noticed(tr("Asset image not loaded: %1").arg(message), 15000);
+    });
+}
 
 void RunPresenter::showLocalOutcome(const runtime::LocalRunResult &outcome)
 {

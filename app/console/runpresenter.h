@@ -11,7 +11,9 @@
 namespace ango::app {
 
 class ClassMappingPanel;
+class ConsoleController;
 class PreviewPanel;
+class RunLauncher;
 class RunPanel;
 
 // Shows how runs ended in the window's panels, whatever their source: the checked result over
@@ -33,13 +35,20 @@ public:
     // What an outside plugin answered the local hub, checked against `schema`.
     void showLocalHubOutcome(const hub::RunOutcome &outcome, const nlohmann::json &schema);
 
+    // Shows what the controller and the launcher report about runs: a look-up, a start, an
+    // outcome, a held local run, a hub run's result over the image its request names.
+    void follow(ConsoleController *controller, RunLauncher *launcher);
+
 Q_SIGNALS:
     void runShown(bool ok);
     void hubResultShown(const QString &session);
     void localHubResultShown(const QString &session, bool ok);
     void noticed(const QString &message, int timeoutMs);
+    // A hub result delivered at once is on its way to the preview: bring the preview forward.
+    void previewWanted();
 
 private:
+    void followLauncher(RunLauncher *launcher);
     void showAnswer(const nlohmann::json &answer, const std::vector<annotation::Problem> &problems,
                     const nlohmann::json &categorySchema);
 
