@@ -1,5 +1,7 @@
 #include "reviewpanel.h"
 
+#include "discardconfirm.h"
+
 #include "boxeditor.h"
 #include "panels/preview/imagedecoding.h"
 #include "panels/preview/previewpanel.h"
@@ -51,6 +53,7 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     , m_revertButton(new QPushButton(tr("Revert"), this))
     , m_discardButton(new QPushButton(tr("Discard"), this))
     , m_uploadButton(new QPushButton(tr("Upload"), this))
+    , m_discardConfirm(new DiscardConfirm(this))
     , m_status(new QLabel(this))
 {
     m_queueBox->setObjectName(QStringLiteral("reviewQueueBox"));
@@ -65,7 +68,8 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     m_revertButton->setObjectName(QStringLiteral("reviewRevertButton"));
     m_revertButton->setToolTip(tr("Undo every edit of this result"));
     m_discardButton->setObjectName(QStringLiteral("reviewDiscardButton"));
-    m_discardButton->setToolTip(tr("Drop this result: nothing is delivered"));
+    m_discardButton->setToolTip(
+        tr("Drop this result: nothing is delivered, the hub is told (asks first)"));
     m_uploadButton->setObjectName(QStringLiteral("reviewUploadButton"));
     m_uploadButton->setToolTip(
         tr("Approve this result with your edits and deliver it through the runtime (Ctrl+Return)"));
@@ -96,6 +100,7 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
     layout->addWidget(m_preview, 1);
+    layout->addWidget(m_discardConfirm);
     layout->addLayout(bottom);
 
     connect(scene, &QGraphicsScene::selectionChanged, this, &ReviewPanel::onSelectionChanged);
@@ -107,7 +112,11 @@ ReviewPanel::ReviewPanel(QWidget *parent)
             [this](int row) { changeClass(m_selectedSlot, m_classBox->itemData(row).toString()); });
     connect(m_deleteButton, &QPushButton::clicked, this, [this] { deleteObject(m_selectedSlot); });
     connect(m_revertButton, &QPushButton::clicked, this, &ReviewPanel::revertEdits);
-    connect(m_discardButton, &QPushButton::clicked, this, &ReviewPanel::discardCurrent);
+    connect(m_discardButton, &QPushButton::clicked, this, &ReviewPanel::askDiscard);
+    connect(m_discardConfirm, &DiscardConfirm::confirmed, this, [this](const QString &id) {
+        if (currentId() == id) // never another result than the one asked about
+            discardCurrent();
+    });
     connect(m_uploadButton, &QPushButton::clicked, this, &ReviewPanel::approveCurrent);
 
     auto *deleteKey = new QShortcut(QKeySequence::Delete, this);
@@ -241,6 +250,10 @@ ReviewPanel::Entry *ReviewPanel::current()
 
 void ReviewPanel::showEntry(int row)
 {
+    // A question about another result than the one now shown would be answered by mistake.
+    if (row < 0 || row >= pendingCount()
+        || m_queue[std::size_t(row)].review.id != m_discardConfirm->askingAbout())
+        m_discardConfirm->dismiss();
     m_editor->detach();
     m_selectedSlot = -1;
     if (row < 0 || row >= pendingCount()) {
@@ -403,6 +416,12 @@ void ReviewPanel::approveCurrent()
     const nlohmann::json answer = entry->session.editedAnswer();
     removeCurrent();
     Q_EMIT approveRequested(id, answer);
+}
+
+void ReviewPanel::askDiscard()
+{
+    if (const Entry *entry = current())
+        m_discardConfirm->ask(entry->review.id);
 }
 
 void ReviewPanel::discardCurrent()

@@ -19,6 +19,7 @@ class QPushButton;
 namespace ango::app {
 
 class BoxEditor;
+class DiscardConfirm;
 class PreviewPanel;
 
 // One result the runtime holds back in hold mode until the user decides.
@@ -80,6 +81,10 @@ public:
     void revertEdits();
 
     void approveCurrent();
+    // What the Discard button does: asks in place (DiscardConfirm) before anything happens.
+    void askDiscard();
+    DiscardConfirm *discardConfirm() const { return m_discardConfirm; }
+    // Discards at once (the confirmation's Discard, or a caller that decided already).
     void discardCurrent();
 
 Q_SIGNALS:
@@ -116,6 +121,7 @@ private:
     QPushButton *m_revertButton;
     QPushButton *m_discardButton;
     QPushButton *m_uploadButton;
+    DiscardConfirm *m_discardConfirm;
     QLabel *m_status;
     Validator m_validator;
     std::vector<Entry> m_queue;

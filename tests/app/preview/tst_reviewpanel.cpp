@@ -24,6 +24,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void discardThenApproveCarryIdsAndContent();
+    void discardAsksInPlaceAndKeepLeavesTheResult();
     void draggingAHandleResizesTheBox();
     void clickSelectsTheSmallestAndDragMovesIt();
     void rotatedBoxResizesAlongItsSides();
@@ -107,6 +108,8 @@ void tst_ReviewPanel::discardThenApproveCarryIdsAndContent()
              u"asset session-a"_qs);
 
     button("reviewDiscardButton")->click();
+    QCOMPARE(discarded.size(), 0); // asked first
+    button("reviewConfirmDiscardButton")->click();
     QCOMPARE(discarded.size(), 1);
     QCOMPARE(discarded.at(0).at(0).toString(), u"session-a"_qs);
     QCOMPARE(approved.size(), 0);
@@ -123,6 +126,50 @@ void tst_ReviewPanel::discardThenApproveCarryIdsAndContent()
     QVERIFY(!button("reviewDiscardButton")->isEnabled());
     QCOMPARE(m_panel->findChild<QLabel *>(u"reviewStatus"_qs)->text(),
              u"Nothing waiting for review"_qs);
+}
+
+// Discard cannot be undone (the hub is answered), so one click only asks, in the panel: no modal
+// dialog, nothing sent until the user confirms, and a question never reaches another result.
+void tst_ReviewPanel::discardAsksInPlaceAndKeepLeavesTheResult()
+{
+    QSignalSpy discarded(m_panel, &ReviewPanel::discardRequested);
+    m_panel->enqueue(pending(u"session-a"_qs));
+    m_panel->enqueue(pending(u"session-b"_qs));
+    QWidget *confirm = m_panel->findChild<QWidget *>(u"reviewDiscardConfirm"_qs);
+    QVERIFY(confirm);
+    QVERIFY(!confirm->isVisible());
+
+    QTest::mouseClick(button("reviewDiscardButton"), Qt::LeftButton);
+    QVERIFY(confirm->isVisible());
+    QCOMPARE(QApplication::activeModalWidget(), nullptr);
+    QCOMPARE(discarded.size(), 0);
+    QCOMPARE(m_panel->pendingCount(), 2);
+    // Keep (the default) leaves the result waiting.
+    QVERIFY(button("reviewKeepButton")->isDefault());
+    QTest::mouseClick(button("reviewKeepButton"), Qt::LeftButton);
+    QVERIFY(!confirm->isVisible());
+    QCOMPARE(discarded.size(), 0);
+    QCOMPARE(m_panel->currentId(), u"session-a"_qs);
+
+    // Esc keeps too.
+    QTest::mouseClick(button("reviewDiscardButton"), Qt::LeftButton);
+    QVERIFY(confirm->isVisible());
+    QTest::keyClick(confirm, Qt::Key_Escape);
+    QVERIFY(!confirm->isVisible());
+    QCOMPARE(discarded.size(), 0);
+
+    // Asked about a, then b is shown: the question goes, b is not discarded.
+    QTest::mouseClick(button("reviewDiscardButton"), Qt::LeftButton);
+    m_panel->showPending(u"session-b"_qs);
+    QVERIFY(!confirm->isVisible());
+    QCOMPARE(discarded.size(), 0);
+
+    QTest::mouseClick(button("reviewDiscardButton"), Qt::LeftButton);
+    QTest::mouseClick(button("reviewConfirmDiscardButton"), Qt::LeftButton);
+    QCOMPARE(discarded.size(), 1);
+    QCOMPARE(discarded.at(0).at(0).toString(), u"session-b"_qs);
+    QCOMPARE(m_panel->pendingIds(), QStringList{u"session-a"_qs});
+    QVERIFY(!confirm->isVisible());
 }
 
 void tst_ReviewPanel::draggingAHandleResizesTheBox()
