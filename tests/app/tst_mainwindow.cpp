@@ -19,10 +19,12 @@
 #include "panels/log/requesttimeline.h"
 #include "panels/mapping/classmappingmodel.h"
 #include "panels/mapping/classmappingpanel.h"
+#include "panels/preview/objectslist.h"
 #include "panels/preview/overlayitem.h"
 #include "panels/preview/overlayshape.h"
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewscene.h"
+#include "panels/preview/previewview.h"
 #include "panels/review/reviewpanel.h"
 #include "peerprocess.h"
 #include "profile/profilefile.h"
@@ -40,8 +42,10 @@
 #include <QAction>
 #include <QBuffer>
 #include <QFile>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -50,6 +54,8 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocumentFragment>
+#include <QToolTip>
 
 using namespace ango;
 using namespace ango::app;
@@ -91,6 +97,27 @@ void registerTestCallbacks()
                     return sandbox::runSampleModel(call.request);
                 }));
         });
+    // The sample model's answer plus a copy of its first box (objectId and all) moved outside the
+    // image: a real result with a problem core reports.
+    callbacks::registerCallbackKind(
+        QStringLiteral("outsider"), [](const QString &, const QVariantMap &) {
+            return Result<std::unique_ptr<callbacks::Callback>>(
+                std::make_unique<callbacks::FunctionCallback>([](const callbacks::Call &call) {
+                    auto answer = sandbox::runSampleModel(call.request);
+                    if (!answer || !answer->contains("objects"))
+                        return answer;
+                    for (const json &object : (*answer)["objects"]) {
+                        if (!object.contains("bounding-box"))
+                            continue;
+                        json outside = object;
+                        outside["bounding-box"]["x"] = -5000;
+                        outside["bounding-box"]["y"] = -5000;
+                        (*answer)["objects"].push_back(outside);
+                        break;
+                    }
+                    return answer;
+                }));
+        });
     callbacks::registerCallbackKind(
         QStringLiteral("held"), [](const QString &, const QVariantMap &) {
             return Result<std::unique_ptr<callbacks::Callback>>(std::make_unique<HeldCallback>());
@@ -115,6 +142,7 @@ private Q_SLOTS:
 
     void sandboxRunDrawsTheReturnedObjects();
     void previewSpeaksTheMapping();
+    void hoverAndObjectCountsSpeakTheResult();
     void editingTheMappingChangesTheCategorySchemaSent();
     void invalidConfigDisablesRunWithLineAndColumn();
     void panelModelsPassTheModelTester();
@@ -271,6 +299,60 @@ void tst_MainWindow::previewSpeaksTheMapping()
     QVERIFY(model->setTarget(truckRow, carSchema));
     QCOMPARE(scene->palette().nameOf(carSchema), u"car / truck (Car)"_qs);
     QCOMPARE(scene->palette().colorOf(carSchema), model->toolFor(carSchema)->color);
+}
+
+// After a real run whose result has a problem: hovering the object names its path in the
+// result, its model class and label and core's problem; the objects list counts each class.
+void tst_MainWindow::hoverAndObjectCountsSpeakTheResult()
+{
+    QVERIFY(m_window->controller()->useCallback(u"outsider"_qs, {}));
+    QVERIFY(runAndWait());
+    PreviewScene *scene = m_window->preview()->scene();
+    const int outsider = scene->objectCount() - 1;
+    const json &object = scene->objectJson(outsider);
+    QVERIFY2(object.contains("bounding-box"), object.dump().c_str());
+    QCOMPARE(object["bounding-box"]["x"].get<double>(), -5000.0);
+    const QString modelClass = QString::fromStdString(object.value("modelClass", ""));
+    const QString schemaId = QString::fromStdString(object.value("schemaId", ""));
+    const auto tool = m_window->mappingPanel()->model()->toolFor(schemaId);
+    QVERIFY(!modelClass.isEmpty() && tool);
+
+    PreviewView *view = m_window->preview()->view();
+    view->showObject(outsider);
+    const QPoint at = view->mapFromScene(scene->overlayItem(outsider)->imageBounds().center());
+    QHelpEvent help(QEvent::ToolTip, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    const QString text = QTextDocumentFragment::fromHtml(QToolTip::text()).toPlainText();
+    QToolTip::hideText();
+    // The problems are core's, as the run reported them (the copy repeats an objectId).
+    const QList<ListedProblem> problems = scene->problemsOfObject(outsider);
+    QVERIFY(!problems.isEmpty());
+    QString head
+        = u"answer.objects[%1]\nModel class: %2 · Label: %3\n%4 problem(s):"_qs.arg(outsider)
+              .arg(modelClass, tool->title)
+              .arg(problems.size());
+    for (const ListedProblem &problem : problems)
+        head += u"\n%1 answer.%2: %3"_qs.arg(problem.error ? u"✖"_qs : u"⚠"_qs, problem.path,
+                                             problem.message);
+    QVERIFY2(text.startsWith(head), qPrintable(text));
+    QVERIFY2(text.contains(u"is also the objectId of"_qs), qPrintable(text));
+
+    // Counts per class, as the result has them.
+    QHash<QString, int> expected;
+    for (int i = 0; i < scene->objectCount(); ++i)
+        ++expected[QString::fromStdString(scene->objectJson(i).value("schemaId", ""))];
+    ObjectsList *list = m_window->preview()->classList();
+    QCOMPARE(list->count(), expected.size());
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+        const QListWidgetItem *row = list->rowOfClass(it.key());
+        QVERIFY2(row, qPrintable(it.key()));
+        QVERIFY2(row->text().endsWith(u" ×%1"_qs.arg(it.value())), qPrintable(row->text()));
+        const auto label = m_window->mappingPanel()->model()->toolFor(it.key());
+        QVERIFY(label);
+        QVERIFY2(row->text().contains(u"(%1)"_qs.arg(label->title)), qPrintable(row->text()));
+    }
+    QVERIFY(list->rowOfClass(schemaId)->text().endsWith(u" ×%1"_qs.arg(expected.value(schemaId))));
 }
 
 void tst_MainWindow::editingTheMappingChangesTheCategorySchemaSent()
@@ -630,7 +712,14 @@ void tst_MainWindow::holdModeApproveDiscardAndEditDecideWhatIsDelivered()
     QVERIFY(discarded);
     QTRY_COMPARE_WITH_TIMEOUT(review->pendingCount(), 1, 10000);
     QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 1);
-    review->discardCurrent();
+    // One click only asks; the runtime still holds the result (nothing answered the hub) until
+    // the reviewer confirms.
+    QTest::mouseClick(review->findChild<QPushButton *>(u"reviewDiscardButton"_qs), Qt::LeftButton);
+    QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 1);
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(hub.runsInFlight(), 1);
+    QTest::mouseClick(review->findChild<QPushButton *>(u"reviewConfirmDiscardButton"_qs),
+                      Qt::LeftButton);
     QCOMPARE(m_window->controller()->runtime()->pendingResults().size(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
     const auto refused = finished.takeFirst().first().value<hub::RunOutcome>();

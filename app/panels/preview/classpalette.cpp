@@ -135,6 +135,12 @@ QString ClassPalette::nameOf(const QString &key) const
     return key;
 }
 
+QString ClassPalette::labelOf(const QString &key) const
+{
+    const auto it = m_classes.constFind(key);
+    return it == m_classes.cend() ? QString() : it->label;
+}
+
 QString ClassPalette::objectName(const json &object) const
 {
     const QString key = keyOf(object);

@@ -40,6 +40,8 @@ public:
     static QString keyOf(const nlohmann::json &object);
 
     QString nameOf(const QString &key) const;
+    // The label-set tool's title of a class ("Car"); empty when the mapping does not say.
+    QString labelOf(const QString &key) const;
     // The name of one object: its own model class when the answer names it ("modelClass"), with
     // its class's label ("redbox (House)"), else the name of its class.
     QString objectName(const nlohmann::json &object) const;

@@ -88,7 +88,8 @@ void OverlayLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         ++m_lastDrawn;
         if (item->problemCount() > 0)
             m_marked.push_back(item);
-        if (batchBoxes && item->geometry().kind == ShapeKind::BoundingBox && !item->isSelected()) {
+        if (batchBoxes && item->geometry().kind == ShapeKind::BoundingBox
+            && !m_scene->isEmphasised(item)) {
             if (!m_reused) {
                 m_raster.addBox(toPixels.mapRect(item->imageBounds()), lineWidth,
                                 m_slotColors[std::size_t(item->classSlot())]);
@@ -124,7 +125,7 @@ void OverlayLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
 void OverlayLayer::drawDetailed(QPainter *painter, const OverlayItem *item, const QTransform &world)
 {
     const ClassStyle &style = styleFor(item->classSlot());
-    painter->setPen(item->isSelected() ? style.selected : style.pen);
+    painter->setPen(m_scene->isEmphasised(item) ? style.selected : style.pen);
     const OverlayShape &shape = item->geometry();
     if (shape.kind == ShapeKind::Point) {
         // In screen pixels, so the marker keeps its size at every zoom.

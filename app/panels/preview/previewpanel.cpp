@@ -1,6 +1,7 @@
 #include "previewpanel.h"
 
 #include "imagedecoding.h"
+#include "objectslist.h"
 #include "previewview.h"
 
 #include "panels/common/elidedlabel.h"
@@ -18,15 +19,7 @@ namespace ango::app {
 
 namespace {
 
-constexpr int kKeyRole = Qt::UserRole + 1;
 constexpr int kObjectRole = Qt::UserRole + 2;
-
-QIcon swatch(const QColor &color)
-{
-    QPixmap pixmap(12, 12);
-    pixmap.fill(color);
-    return QIcon(pixmap);
-}
 
 QToolButton *toolButton(const QString &text, const QString &toolTip, QWidget *parent)
 {
@@ -43,7 +36,7 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     : QWidget(parent)
     , m_scene(new PreviewScene(this))
     , m_view(new PreviewView(m_scene, this))
-    , m_classList(new QListWidget(this))
+    , m_classList(new ObjectsList(m_scene, this))
     , m_problemList(new QListWidget(this))
     , m_problemHeader(new QLabel(this))
     , m_zoomLabel(new QLabel(this))
@@ -54,8 +47,6 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     m_notice->setStyleSheet(QStringLiteral("color: #d9534f; padding: 4px;"));
     m_notice->hide();
     m_view->setObjectName(QStringLiteral("previewView"));
-    m_classList->setObjectName(QStringLiteral("previewClassList"));
-    m_classList->setToolTip(tr("Uncheck a class to hide its objects"));
     m_problemList->setObjectName(QStringLiteral("previewProblemList"));
     m_problemList->setToolTip(tr("Validation problems; activate one to show its object"));
     m_problemList->setWordWrap(true);
@@ -84,7 +75,7 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     auto *side = new QWidget(this);
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
-    sideLayout->addWidget(new QLabel(tr("Classes"), side));
+    sideLayout->addWidget(new QLabel(tr("Objects per class"), side));
     sideLayout->addWidget(m_classList, 1);
     sideLayout->addWidget(m_problemHeader);
     sideLayout->addWidget(m_problemList, 1);
@@ -106,9 +97,9 @@ PreviewPanel::PreviewPanel(QWidget *parent)
     layout->addWidget(m_notice);
     layout->addWidget(splitter, 1);
 
-    connect(m_scene, &PreviewScene::classesChanged, this, &PreviewPanel::rebuildClassList);
     connect(m_scene, &PreviewScene::problemsChanged, this, &PreviewPanel::rebuildProblemList);
-    connect(m_classList, &QListWidget::itemChanged, this, &PreviewPanel::onClassItemChanged);
+    connect(m_classList, &ObjectsList::overlayChanged, m_view->viewport(),
+            qOverload<>(&QWidget::update));
     connect(m_problemList, &QListWidget::itemActivated, this, &PreviewPanel::onProblemActivated);
     connect(m_problemList, &QListWidget::itemClicked, this, &PreviewPanel::onProblemActivated);
     rebuildProblemList();
@@ -234,29 +225,6 @@ void PreviewPanel::clear()
     m_scene->setProblems({});
     m_scene->setAnswer(nlohmann::json::object());
     m_summary->clear();
-}
-
-void PreviewPanel::rebuildClassList()
-{
-    const QSignalBlocker blocker(m_classList);
-    m_classList->clear();
-    const ClassPalette &palette = m_scene->palette();
-    for (const QString &key : m_scene->classKeys()) {
-        auto *item = new QListWidgetItem(
-            swatch(palette.colorOf(key)),
-            QStringLiteral("%1 (%2)").arg(palette.nameOf(key)).arg(m_scene->classCount(key)),
-            m_classList);
-        item->setData(kKeyRole, key);
-        item->setToolTip(key.isEmpty() ? tr("Objects without schemaId or title") : key);
-        item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        item->setCheckState(m_scene->isClassVisible(key) ? Qt::Checked : Qt::Unchecked);
-    }
-}
-
-void PreviewPanel::onClassItemChanged(QListWidgetItem *item)
-{
-    m_scene->setClassVisible(item->data(kKeyRole).toString(), item->checkState() == Qt::Checked);
-    m_view->viewport()->update();
 }
 
 void PreviewPanel::rebuildProblemList()

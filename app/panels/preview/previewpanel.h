@@ -16,10 +16,11 @@ class QToolButton;
 
 namespace ango::app {
 
+class ObjectsList;
 class PreviewView;
 
-// The image preview: the asset with the returned objects drawn over it, a checkable class list
-// and the validation problems. It only shows values it is given; fetching and validating are
+// The image preview: the asset with the returned objects drawn over it, the objects counted per
+// class and the validation problems. It only shows values it is given; fetching and validating are
 // core's work, wired by the main window.
 class PreviewPanel final : public QWidget
 {
@@ -32,7 +33,8 @@ public:
 
     PreviewScene *scene() const { return m_scene; }
     PreviewView *view() const { return m_view; }
-    QListWidget *classList() const { return m_classList; }
+    // The objects counted per class ("car (Car) ×3"); picks out or hides a class's objects.
+    ObjectsList *classList() const { return m_classList; }
     QListWidget *problemList() const { return m_problemList; }
     // The message shown above the image, e.g. why it could not be decoded; empty when none.
     QString notice() const;
@@ -62,15 +64,13 @@ Q_SIGNALS:
 private:
     void decode(QByteArray bytes, QString path);
     void showNotice(const QString &text);
-    void rebuildClassList();
     void rebuildProblemList();
-    void onClassItemChanged(QListWidgetItem *item);
     void onProblemActivated(QListWidgetItem *item);
     void showZoom(qreal factor);
 
     PreviewScene *m_scene;
     PreviewView *m_view;
-    QListWidget *m_classList;
+    ObjectsList *m_classList;
     QListWidget *m_problemList;
     QLabel *m_problemHeader;
     QLabel *m_zoomLabel;

@@ -128,6 +128,7 @@ void PreviewScene::clearAnswer()
     m_items.clear();
     m_objects.clear();
     m_drawProblems.clear();
+    m_highlightedClass.reset(); // a class of the previous result
     std::fill(m_slotCounts.begin(), m_slotCounts.end(), 0);
 }
 
@@ -290,6 +291,19 @@ void PreviewScene::setClassVisible(const QString &key, bool visible)
             item->setVisible(visible);
     }
     redrawOverlays();
+}
+
+void PreviewScene::setHighlightedClass(const std::optional<QString> &key)
+{
+    if (key == m_highlightedClass)
+        return;
+    m_highlightedClass = key;
+    redrawOverlays();
+}
+
+bool PreviewScene::isEmphasised(const OverlayItem *item) const
+{
+    return item->isSelected() || (m_highlightedClass && item->classKey() == *m_highlightedClass);
 }
 
 void PreviewScene::setObjectsSelectable(bool selectable)

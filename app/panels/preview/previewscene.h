@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <vector>
 
 namespace ango::app {
@@ -79,6 +80,11 @@ public:
     int classSlotCount() const { return int(m_slotColors.size()); }
     void setClassVisible(const QString &key, bool visible);
     bool isClassVisible(const QString &key) const { return !m_hiddenClasses.contains(key); }
+    // The objects of one class drawn emphasised (as if selected), e.g. picked in the objects
+    // list; std::nullopt: none.
+    void setHighlightedClass(const std::optional<QString> &key);
+    std::optional<QString> highlightedClass() const { return m_highlightedClass; }
+    bool isEmphasised(const OverlayItem *item) const;
 
     // Review lets the user select objects; the plain preview leaves clicks to panning.
     void setObjectsSelectable(bool selectable);
@@ -119,6 +125,7 @@ private:
     std::vector<int> m_slotCounts;
     std::vector<QColor> m_slotColors;
     QSet<QString> m_hiddenClasses;
+    std::optional<QString> m_highlightedClass;
     bool m_selectable = false;
     quint64 m_drawGeneration = 0;
 };

@@ -1,5 +1,6 @@
 #include "previewview.h"
 
+#include "objecttooltip.h"
 #include "previewscene.h"
 
 #include <QHelpEvent>
@@ -34,17 +35,6 @@ qreal distanceToPolyline(const QPolygonF &line, const QPointF &p)
         best = std::min(best, std::sqrt(QPointF::dotProduct(d, d)));
     }
     return line.size() == 1 ? QLineF(line[0], p).length() : best;
-}
-
-QString truncatedLines(const QString &text, int maxLines)
-{
-    qsizetype at = -1;
-    for (int line = 0; line < maxLines; ++line) {
-        at = text.indexOf(u'\n', at + 1);
-        if (at < 0)
-            return text;
-    }
-    return text.left(at) + QStringLiteral("\n…");
 }
 
 } // namespace
@@ -197,21 +187,7 @@ OverlayItem *PreviewView::overlayAt(const QPoint &viewportPos) const
 QString PreviewView::toolTipAt(const QPoint &viewportPos) const
 {
     const OverlayItem *item = overlayAt(viewportPos);
-    if (!item)
-        return {};
-    const int index = item->objectIndex();
-    QString text = QStringLiteral("objects[%1] · %2\n")
-                       .arg(index)
-                       .arg(m_scene->palette().objectName(m_scene->objectJson(index)));
-    text += truncatedLines(QString::fromStdString(m_scene->objectJson(index).dump(2)),
-                           kToolTipLines);
-    const QList<ListedProblem> problems = m_scene->problemsOfObject(index);
-    if (!problems.isEmpty()) {
-        text += u'\n';
-        for (const ListedProblem &problem : problems)
-            text += QStringLiteral("\n⚠ %1: %2").arg(problem.path, problem.message);
-    }
-    return text;
+    return item ? objectToolTip(*m_scene, item->objectIndex(), kToolTipLines) : QString();
 }
 
 void PreviewView::showObject(int objectIndex)

@@ -10,7 +10,7 @@ class OverlayItem;
 class PreviewScene;
 
 // Shows a PreviewScene: wheel and +/- zoom around the cursor, drag to pan, fit to the image;
-// class labels and problem badges drawn at screen size; the hovered object's JSON as tooltip.
+// class labels and problem badges drawn at screen size; the hovered object described as tooltip.
 class PreviewView final : public QGraphicsView
 {
     Q_OBJECT
@@ -43,7 +43,8 @@ public:
 
     // The visible object under a viewport position, preferring the smallest when they overlap.
     OverlayItem *overlayAt(const QPoint &viewportPos) const;
-    // What hovering there shows: the object's JSON, then its problems. Empty over no object.
+    // What hovering there shows (objectToolTip): the object's path in the answer, model class
+    // and label, problems, then its JSON. Empty over no object.
     QString toolTipAt(const QPoint &viewportPos) const;
     // Scrolls so the object is in view, zooming in only if it would not fit.
     void showObject(int objectIndex);

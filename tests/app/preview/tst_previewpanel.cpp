@@ -1,5 +1,6 @@
 #include "fixtures.h"
 #include "panels/preview/imagedecoding.h"
+#include "panels/preview/objectslist.h"
 #include "panels/preview/overlayitem.h"
 #include "panels/preview/overlaylayer.h"
 #include "panels/preview/previewpanel.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void imagesLoadOffTheGuiThread();
     void laterImageWins();
     void objectsAreNamedAndColouredByTheirMapping();
+    void objectsListCountsPerClassAndPicksOneOut();
     void labelsNeverOverlapAtAnyZoom();
     void bundledSampleFitsItsImage();
     void hugeImageShowsWithItsBoxes();
@@ -165,7 +167,7 @@ void tst_PreviewPanel::classToggleHidesItems()
     QCOMPARE(m_panel->classList()->count(), 6);
     QListWidgetItem *car = classRow(u"car"_qs);
     QVERIFY(car);
-    QCOMPARE(car->text(), u"car (3)"_qs); // objects[6] counts although it cannot be drawn
+    QCOMPARE(car->text(), u"car ×3"_qs); // objects[6] counts although it cannot be drawn
     QCOMPARE(car->checkState(), Qt::Checked);
 
     car->setCheckState(Qt::Unchecked);
@@ -220,8 +222,8 @@ void tst_PreviewPanel::namesAndColoursFromTheMapping()
     QFile answerFile(u":/sample/sample-answer.json"_qs);
     QVERIFY(answerFile.open(QIODevice::ReadOnly));
     m_panel->setAnswer(json::parse(answerFile.readAll().toStdString()));
-    QVERIFY(classRow(u"Car (1)"_qs));
-    QVERIFY(classRow(u"Tree (3)"_qs));
+    QVERIFY(classRow(u"Car ×1"_qs));
+    QVERIFY(classRow(u"Tree ×3"_qs));
     const OverlayItem *car = nullptr;
     for (const OverlayItem *item : m_panel->scene()->overlayItems()) {
         if (m_panel->scene()->objectJson(item->objectIndex())["objectId"] == "car-1")
@@ -269,9 +271,10 @@ void tst_PreviewPanel::problemsAreMarkedAndListed()
     Q_EMIT list->itemClicked(list->item(1)); // not about one object
     QCOMPARE(activated.size(), 1);
 
-    // The hover text names the problem too.
-    QVERIFY(
-        view->toolTipAt(view->mapFromScene(QPointF(220, 110))).contains(u"outside -180..180"_qs));
+    // The hover text names the problem too, with its path in the result.
+    QVERIFY(view->toolTipAt(view->mapFromScene(QPointF(220, 110)))
+                .contains(u"1 problem(s):\n✖ answer.objects[1].rotated-bounding-box.rotation: "
+                          "outside -180..180"_qs));
 
     m_panel->setProblems(std::vector<ango::annotation::Problem>{});
     QCOMPARE(m_panel->scene()->overlayItem(1)->problemCount(), 0);
@@ -285,24 +288,31 @@ void tst_PreviewPanel::hoverShowsTheObjectJson()
     PreviewView *view = m_panel->view();
     // objects[7] lies inside objects[0]: the smaller one wins where they overlap.
     const QString inner = view->toolTipAt(view->mapFromScene(QPointF(35, 45)));
-    QVERIFY(inner.startsWith(u"objects[7] · car"_qs));
+    QVERIFY2(
+        inner.startsWith(
+            u"answer.objects[7]\nModel class: car · Label: (not in the label set)\nNo problems"_qs),
+        qPrintable(inner));
     QVERIFY(inner.contains(QString::fromStdString(answer["objects"][7].dump(2))));
     const QString outer = view->toolTipAt(view->mapFromScene(QPointF(60, 80)));
-    QVERIFY(outer.startsWith(u"objects[0]"_qs));
+    QVERIFY(outer.startsWith(u"answer.objects[0]\n"_qs));
     QVERIFY(outer.contains(u"\"objectId\": \"a\""_qs));
-    QVERIFY(view->toolTipAt(view->mapFromScene(QPointF(200, 60))).startsWith(u"objects[4]"_qs)
-            == false);
-    QVERIFY(view->toolTipAt(view->mapFromScene(QPointF(450, 60))).startsWith(u"objects[4]"_qs));
-    QVERIFY(view->toolTipAt(view->mapFromScene(QPointF(250, 481))).startsWith(u"objects[3]"_qs));
+    QVERIFY(
+        view->toolTipAt(view->mapFromScene(QPointF(200, 60))).startsWith(u"answer.objects[4]"_qs)
+        == false);
+    QVERIFY(
+        view->toolTipAt(view->mapFromScene(QPointF(450, 60))).startsWith(u"answer.objects[4]"_qs));
+    QVERIFY(
+        view->toolTipAt(view->mapFromScene(QPointF(250, 481))).startsWith(u"answer.objects[3]"_qs));
     QVERIFY(view->toolTipAt(view->mapFromScene(QPointF(200, 650))).isEmpty()); // lake's hole
-    QVERIFY(view->toolTipAt(view->mapFromScene(QPointF(120, 620))).startsWith(u"objects[5]"_qs));
+    QVERIFY(
+        view->toolTipAt(view->mapFromScene(QPointF(120, 620))).startsWith(u"answer.objects[5]"_qs));
 
     // The real tooltip event shows the same text.
     const QPoint at = view->mapFromScene(QPointF(60, 80));
     QHelpEvent help(QEvent::ToolTip, at, view->viewport()->mapToGlobal(at));
     QApplication::sendEvent(view->viewport(), &help);
     QTRY_VERIFY(QToolTip::isVisible());
-    QVERIFY(QToolTip::text().contains(u"objects[0]"_qs));
+    QVERIFY(QToolTip::text().contains(u"answer.objects[0]"_qs));
     QToolTip::hideText();
 }
 
@@ -433,10 +443,59 @@ void tst_PreviewPanel::objectsAreNamedAndColouredByTheirMapping()
     QCOMPARE(scene->classColor(scene->overlayItem(0)->classSlot()), QColor(u"#f4511e"_qs));
     QCOMPARE(scene->classColor(scene->overlayItem(2)->classSlot()),
              ClassPalette::stableColor(u"S"_qs));
-    QVERIFY(classRow(u"house / redbox (House) (2)"_qs));
+    QVERIFY(classRow(u"house / redbox (House) ×2"_qs));
     // The drawn box is the swatch's colour.
     QVERIFY(colourNear(frame(), m_panel->view()->mapFromScene(QPointF(10, 140)),
                        QColor(u"#f4511e"_qs), 2));
+}
+
+// Beside the preview: one row per class with its swatch and count; clicking a row draws that
+// class's objects emphasised, clicking below the rows (or another result) stops it.
+void tst_PreviewPanel::objectsListCountsPerClassAndPicksOneOut()
+{
+    const json schema = json::parse(R"([{"schemaId": "H", "modelClass": "house"},
+        {"schemaId": "C", "modelClass": "car"}])");
+    const json tools = json::parse(R"([{"schemaId": "H", "title": "House", "color": "#f4511e"},
+        {"schemaId": "C", "title": "Car", "color": "#1e88e5"}])");
+    m_panel->setClasses(classesOfMapping(schema, tools));
+    m_panel->setAnswer(json::parse(R"({"objects": [
+        {"schemaId": "C", "modelClass": "car", "bounding-box": {"x": 10, "y": 10, "width": 80, "height": 80}},
+        {"schemaId": "H", "modelClass": "house", "bounding-box": {"x": 300, "y": 10, "width": 80, "height": 80}},
+        {"schemaId": "C", "modelClass": "car", "bounding-box": {"x": 10, "y": 300, "width": 80, "height": 80}},
+        {"schemaId": "C", "modelClass": "car", "point": [600, 600]}]})"));
+    ObjectsList *list = m_panel->classList();
+    QCOMPARE(list->count(), 2);
+    QCOMPARE(list->item(0)->text(), u"car (Car) ×3"_qs);
+    QCOMPARE(list->item(1)->text(), u"house (House) ×1"_qs);
+    const QImage swatch = list->item(1)->icon().pixmap(12, 12).toImage();
+    QCOMPARE(swatch.pixelColor(6, 6), QColor(u"#f4511e"_qs));
+
+    PreviewScene *scene = m_panel->scene();
+    QCOMPARE(scene->highlightedClass(), std::nullopt);
+    const quint64 before = scene->drawGeneration();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      list->visualItemRect(list->item(0)).center());
+    QCOMPARE(scene->highlightedClass(), std::optional(u"C"_qs));
+    QVERIFY(scene->drawGeneration() != before); // drawn again, emphasised
+    for (int index : {0, 2, 3})
+        QVERIFY(scene->isEmphasised(scene->overlayItem(index)));
+    QVERIFY(!scene->isEmphasised(scene->overlayItem(1)));
+    QCOMPARE(list->item(0)->checkState(), Qt::Checked); // picking is not hiding
+
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      QPoint(10, list->viewport()->height() - 3));
+    QCOMPARE(scene->highlightedClass(), std::nullopt);
+    QVERIFY(!scene->isEmphasised(scene->overlayItem(0)));
+
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      list->visualItemRect(list->item(1)).center());
+    QCOMPARE(scene->highlightedClass(), std::optional(u"H"_qs));
+    m_panel->setAnswer(json::parse(R"({"objects": [
+        {"schemaId": "C", "bounding-box": {"x": 10, "y": 10, "width": 8, "height": 8}}]})"));
+    QCOMPARE(scene->highlightedClass(), std::nullopt);
+    QCOMPARE(list->count(), 1);
+    QCOMPARE(list->item(0)->text(), u"car (Car) ×1"_qs);
+    QVERIFY(list->selectedItems().isEmpty());
 }
 
 void tst_PreviewPanel::labelsNeverOverlapAtAnyZoom()
