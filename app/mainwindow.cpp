@@ -131,12 +131,12 @@ void MainWindow::buildPanels()
     m_runDock = addPanel(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
     m_inputsDock = addPanel(m_callback, tr("Callback"), QStringLiteral("callbackDock"),
                             Qt::LeftDockWidgetArea);
-    QDockWidget *mapping = addPanel(m_mapping, tr("Class mapping"), QStringLiteral("mappingDock"),
-                                    Qt::LeftDockWidgetArea);
-    QDockWidget *config = addPanel(m_config, tr("configJSON"), QStringLiteral("configDock"),
-                                   Qt::LeftDockWidgetArea);
-    QDockWidget *connection = addPanel(m_connection, tr("Connection"),
-                                       QStringLiteral("connectionDock"), Qt::LeftDockWidgetArea);
+    QDockWidget *mapping
+        = addPanel(m_mapping, tr("Mapping"), QStringLiteral("mappingDock"), Qt::LeftDockWidgetArea);
+    QDockWidget *config
+        = addPanel(m_config, tr("Config"), QStringLiteral("configDock"), Qt::LeftDockWidgetArea);
+    QDockWidget *connection = addPanel(m_connection, tr("Hub"), QStringLiteral("connectionDock"),
+                                       Qt::LeftDockWidgetArea);
     // The local hub is the offline counterpart of the connection: the next tab.
     m_localHub = new LocalHubPanel(this);
     QDockWidget *localHub = addPanel(m_localHub, tr("Local hub"), QStringLiteral("localHubDock"),

@@ -16,6 +16,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSettings>
+#include <QStyle>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
@@ -62,6 +64,8 @@ private Q_SLOTS:
     void resetLayoutBringsBackTheDefault();
     void layoutIsRestoredOnlyFromTheSameVersion();
     void relaunchShowsTheChosenImageAgain();
+    void tabTitlesAreReadable_data();
+    void tabTitlesAreReadable();
 
 private:
     void reopen(QSize size);
@@ -244,6 +248,46 @@ void tst_WindowLayout::layoutIsRestoredOnlyFromTheSameVersion()
     QVERIFY(stale->findChild<QDockWidget *>(u"logDock"_qs)->isVisible());
     QTRY_VERIFY(centreShare(*stale) >= 0.5);
     delete stale;
+}
+
+void tst_WindowLayout::tabTitlesAreReadable_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+// Every tab of the window (the docks tabbed in the left column, the centre's tabs) shows its
+// whole title: the tab is as wide as the text needs and lies inside its bar, not behind a
+// scroll arrow.
+void tst_WindowLayout::tabTitlesAreReadable()
+{
+    QFETCH(QSize, size);
+    reopen(size);
+    QCoreApplication::sendPostedEvents();
+    const QList<QTabBar *> bars = m_window->findChildren<QTabBar *>();
+    int checked = 0;
+    for (const QTabBar *bar : bars) {
+        if (!bar->isVisible())
+            continue;
+        const int padding = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar);
+        for (int i = 0; i < bar->count(); ++i) {
+            const QString text = bar->tabText(i);
+            const QRect tab = bar->tabRect(i);
+            const int needed = bar->fontMetrics().horizontalAdvance(text) + padding
+                               + (bar->tabIcon(i).isNull() ? 0 : bar->iconSize().width() + 4);
+            QVERIFY2(!text.isEmpty() || !bar->tabToolTip(i).isEmpty(), "a tab says nothing");
+            QVERIFY2(tab.width() >= needed,
+                     qPrintable(u"\"%1\" is %2 px wide, its text needs %3"_qs.arg(text)
+                                    .arg(tab.width())
+                                    .arg(needed)));
+            QVERIFY2(bar->rect().contains(tab),
+                     qPrintable(u"\"%1\" lies outside its bar"_qs.arg(text)));
+            ++checked;
+        }
+    }
+    QVERIFY2(checked >= 8, qPrintable(QString::number(checked))); // 5 left tabs, 3 centre tabs
+    QTRY_VERIFY(centreShare(*m_window) >= 0.5);
 }
 
 QTEST_MAIN(tst_WindowLayout)
