@@ -4,6 +4,7 @@
 #include "cli/consoleflags.h"
 #include "cli/dispatch.h"
 #include "console/consolecontroller.h"
+#include "console/docklayout.h"
 #include "mainwindow.h"
 #include "panels/log/logmodel.h"
 #include "panels/log/logpanel.h"
@@ -222,7 +223,7 @@ int runConsole(int argc, char **argv)
                                                  : MainWindow::SecretStorage::Keychain);
     window.prepareSandbox(flags.sandboxDemo);
     if (flags.sandboxDemo) {
-        window.resize(1600, 1000);
+        window.resize(DockLayout::onScreen(&window, {1600, 1000}));
         if (!flags.screenshotSet.isEmpty()) {
             auto *set = new ScreenshotSet(window, flags.screenshotSet);
             QTimer::singleShot(0, set, &ScreenshotSet::start);

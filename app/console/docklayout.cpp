@@ -1,7 +1,9 @@
 #include "docklayout.h"
 
 #include <QDockWidget>
+#include <QGuiApplication>
 #include <QMainWindow>
+#include <QScreen>
 #include <QSettings>
 
 #include <algorithm>
@@ -21,10 +23,16 @@ DockLayout::DockLayout(QMainWindow *window, QSettings &settings, Docks docks)
     , m_docks(docks)
 {}
 
+QSize DockLayout::onScreen(const QWidget *window, QSize wanted)
+{
+    const QScreen *screen = window->screen() ? window->screen() : QGuiApplication::primaryScreen();
+    return screen ? wanted.boundedTo(screen->availableGeometry().size()) : wanted;
+}
+
 void DockLayout::restoreSaved()
 {
     m_defaultState = m_window->saveState(kVersion);
-    m_window->resize(1440, 900);
+    m_window->resize(onScreen(m_window, {1440, 900}));
     m_window->restoreGeometry(m_settings.value(kGeometryKey).toByteArray());
     // A layout saved by another build (another version) is ignored: the default one is used.
     m_restored = m_window->restoreState(m_settings.value(kStateKey).toByteArray(), kVersion);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QSize>
 
 class QDockWidget;
 class QMainWindow;
@@ -27,6 +28,10 @@ public:
     };
 
     DockLayout(QMainWindow *window, QSettings &settings, Docks docks);
+
+    // `wanted`, made no larger than the screen the window is on can show (without a window
+    // manager nothing else keeps a window on the screen).
+    static QSize onScreen(const QWidget *window, QSize wanted);
 
     // Remembers the arrangement as built (for reset), then applies the saved geometry and layout.
     void restoreSaved();

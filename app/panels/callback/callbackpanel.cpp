@@ -125,6 +125,14 @@ void CallbackPanel::buildUi()
     m_pages->addWidget(httpPage);
 
     connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    // A stack is as tall as its tallest page (the Python form); sized to the page shown, a
+    // one-line description leaves no empty band above the buttons.
+    m_pages->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    connect(m_pages, &QStackedWidget::currentChanged, this, &CallbackPanel::fitPagesToCurrent);
+    for (int i = 0; i < m_pages->count(); ++i)
+        if (auto *label = qobject_cast<QLabel *>(m_pages->widget(i)))
+            label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    fitPagesToCurrent();
 
     auto *apply = new QPushButton(tr("Use this callback"), this);
     apply->setObjectName(QStringLiteral("applyCallbackButton"));
@@ -156,6 +164,15 @@ void CallbackPanel::buildUi()
     layout->addWidget(m_state);
     layout->addWidget(m_error);
     layout->addStretch();
+}
+
+void CallbackPanel::fitPagesToCurrent()
+{
+    for (int i = 0; i < m_pages->count(); ++i)
+        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == m_pages->currentIndex()
+                                                                      ? QSizePolicy::Maximum
+                                                                      : QSizePolicy::Ignored);
+    m_pages->updateGeometry();
 }
 
 QString CallbackPanel::spec() const

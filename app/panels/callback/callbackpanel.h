@@ -42,6 +42,7 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    void fitPagesToCurrent();
     void save() const;
     void showState(callbacks::Callback::State state, const QString &detail);
 

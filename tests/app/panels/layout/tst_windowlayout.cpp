@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStyle>
 #include <QTabBar>
 #include <QTemporaryDir>
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void relaunchShowsTheChosenImageAgain();
     void tabTitlesAreReadable_data();
     void tabTitlesAreReadable();
+    void callbackTabHasNoEmptyBand();
 
 private:
     void reopen(QSize size);
@@ -288,6 +290,22 @@ void tst_WindowLayout::tabTitlesAreReadable()
     }
     QVERIFY2(checked >= 8, qPrintable(QString::number(checked))); // 5 left tabs, 3 centre tabs
     QTRY_VERIFY(centreShare(*m_window) >= 0.5);
+}
+
+// The Callback tab has no empty band: the buttons follow the shown page's text.
+void tst_WindowLayout::callbackTabHasNoEmptyBand()
+{
+    reopen(QSize(1280, 800));
+    auto *callback = m_window->findChild<CallbackPanel *>();
+    auto *kind = callback->findChild<QWidget *>(u"callbackKindCombo"_qs);
+    auto *apply = callback->findChild<QWidget *>(u"applyCallbackButton"_qs);
+    auto *page = callback->findChild<QStackedWidget *>()->currentWidget();
+    const int gap = apply->geometry().top() - kind->geometry().bottom();
+    QVERIFY2(
+        gap <= page->sizeHint().height() + 30,
+        qPrintable(
+            u"%1 px between the callback choice and its buttons for a %2 px page"_qs.arg(gap).arg(
+                page->sizeHint().height())));
 }
 
 QTEST_MAIN(tst_WindowLayout)
