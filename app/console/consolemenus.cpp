@@ -103,6 +103,11 @@ void ConsoleMenus::buildRunMenu()
     QAction *replayCurrent = runMenu->addAction(tr("Replay with current &settings"), this,
                                                 [this] { m_commands.replayWithCurrentSettings(); });
     replayCurrent->setObjectName(QStringLiteral("replayWithCurrentSettings"));
+    // Both replays need a replayable request picked in the log.
+    QAction *replay = m_log->replayAction();
+    replayCurrent->setEnabled(replay->isEnabled());
+    connect(replay, &QAction::changed, replayCurrent,
+            [replay, replayCurrent] { replayCurrent->setEnabled(replay->isEnabled()); });
     replayCurrent->setToolTip(tr("Run the selected request again with the current class mapping "
                                  "and configJSON instead of the recorded ones"));
 }

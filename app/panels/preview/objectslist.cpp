@@ -13,7 +13,9 @@ QIcon swatch(const QColor &color)
 {
     QPixmap pixmap(12, 12);
     pixmap.fill(color);
-    return QIcon(pixmap);
+    QIcon icon(pixmap);
+    icon.addPixmap(pixmap, QIcon::Selected); // the class's colour, not the selection's tint
+    return icon;
 }
 
 } // namespace

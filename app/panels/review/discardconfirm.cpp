@@ -16,8 +16,8 @@ DiscardConfirm::DiscardConfirm(QWidget *parent)
     setFrameShape(StyledPanel);
     setStyleSheet(QStringLiteral("#reviewDiscardConfirm { background: #fdecea; }"
                                  " QLabel { color: #8a1c12; }"));
-    auto *question = new QLabel(tr("Discard this result? Nothing is delivered; the hub is told "
-                                   "the reviewer discarded it. This cannot be undone."),
+    auto *question = new QLabel(tr("Discard this result? Nothing is delivered: the run ends as "
+                                   "discarded by the reviewer. This cannot be undone."),
                                 this);
     question->setWordWrap(true);
     m_discard->setObjectName(QStringLiteral("reviewConfirmDiscardButton"));
