@@ -1,6 +1,7 @@
 #include "classpalette.h"
 
 #include <QCoreApplication>
+#include <QPixmap>
 
 #include <algorithm>
 
@@ -104,6 +105,15 @@ QList<ClassInfo> classesOfMapping(const json &categorySchema, const json &labelT
                 = info.label.isEmpty() ? models : QStringLiteral("%1 (%2)").arg(models, info.label);
     }
     return classes;
+}
+
+QIcon swatchIcon(const QColor &color)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(color);
+    QIcon icon(pixmap);
+    icon.addPixmap(pixmap, QIcon::Selected); // the class's colour, not the selection's tint
+    return icon;
 }
 
 void ClassPalette::setClasses(const QList<ClassInfo> &classes)

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QHash>
+#include <QIcon>
 #include <QList>
 #include <QString>
 
@@ -30,6 +31,9 @@ QList<ClassInfo> classesFromMapping(const nlohmann::json &mapping);
 // `labelTools` is a label set's tools array [{"schemaId", "title", "color"}] (may be empty).
 QList<ClassInfo> classesOfMapping(const nlohmann::json &categorySchema,
                                   const nlohmann::json &labelTools);
+
+// A class's swatch in lists: a 12 px square of its colour, also when its row is selected.
+QIcon swatchIcon(const QColor &color);
 
 class ClassPalette
 {

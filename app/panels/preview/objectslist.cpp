@@ -3,22 +3,8 @@
 #include "previewscene.h"
 
 #include <QMouseEvent>
-#include <QPixmap>
 
 namespace ango::app {
-
-namespace {
-
-QIcon swatch(const QColor &color)
-{
-    QPixmap pixmap(12, 12);
-    pixmap.fill(color);
-    QIcon icon(pixmap);
-    icon.addPixmap(pixmap, QIcon::Selected); // the class's colour, not the selection's tint
-    return icon;
-}
-
-} // namespace
 
 ObjectsList::ObjectsList(PreviewScene *scene, QWidget *parent)
     : QListWidget(parent)
@@ -54,7 +40,7 @@ void ObjectsList::rebuild()
     const std::optional<QString> highlighted = m_scene->highlightedClass();
     for (const QString &key : m_scene->classKeys()) {
         auto *row
-            = new QListWidgetItem(swatch(palette.colorOf(key)),
+            = new QListWidgetItem(swatchIcon(palette.colorOf(key)),
                                   rowText(palette.nameOf(key), m_scene->classCount(key)), this);
         row->setData(kClassKeyRole, key);
         row->setToolTip(key.isEmpty() ? tr("Objects without schemaId or title")

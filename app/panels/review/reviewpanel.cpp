@@ -18,13 +18,6 @@ namespace ango::app {
 
 namespace {
 
-QIcon swatch(const QColor &color)
-{
-    QPixmap pixmap(12, 12);
-    pixmap.fill(color);
-    return QIcon(pixmap);
-}
-
 // Problems of the edited answer name its indices; the panel shows objects by their index in the
 // answer as it arrived, so paths and marks are moved back to those.
 QList<ListedProblem> toSlots(QList<ListedProblem> problems, const ReviewSession &session)
@@ -145,7 +138,7 @@ void ReviewPanel::setClasses(const QList<ClassInfo> &classes)
     for (const ClassInfo &info : classes) {
         if (info.key.startsWith(QStringLiteral("title:")))
             continue; // only schemaIds can be written back
-        m_classBox->addItem(swatch(m_preview->scene()->palette().colorOf(info.key)), info.name,
+        m_classBox->addItem(swatchIcon(m_preview->scene()->palette().colorOf(info.key)), info.name,
                             info.key);
     }
     updateControls();
