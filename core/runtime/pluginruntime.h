@@ -2,6 +2,8 @@
 
 #include "callbacks/callback.h"
 #include "logging/logentry.h"
+#include "runtime/hubapi.h"
+#include "runtime/hubtransport.h"
 #include "runtime/pendingstore.h"
 #include "runtime/runtimetypes.h"
 
@@ -11,9 +13,6 @@
 #include <functional>
 #include <memory>
 
-namespace ango::socketio {
-class Client;
-}
 namespace ango::rest {
 class RestClient;
 }
@@ -26,6 +25,15 @@ class RestClient;
 // Everything runs on the owner's thread.
 namespace ango::runtime {
 
+// What the runtime talks to. Left empty, the real ones are built from the options: the
+// Socket.IO client (SocketIoTransport) on hubUrl and the REST client (RestHubApi) on apiHost.
+// Tests put in-process fakes here (tests/support/fakehub.h).
+struct RuntimeServices
+{
+    std::unique_ptr<HubTransport> transport;
+    std::unique_ptr<HubApi> api;
+};
+
 class PluginRuntime final : public QObject
 {
     Q_OBJECT
@@ -37,6 +45,8 @@ public:
     // The callback is not owned; it must outlive the runtime or be replaced with setCallback().
     explicit PluginRuntime(RuntimeOptions options, callbacks::Callback *callback = nullptr,
                            QObject *parent = nullptr);
+    PluginRuntime(RuntimeOptions options, RuntimeServices services,
+                  callbacks::Callback *callback = nullptr, QObject *parent = nullptr);
     ~PluginRuntime() override;
 
     const RuntimeOptions &options() const;
@@ -82,8 +92,9 @@ public:
     Result<void> setPendingApiKey(const QString &pendingId, const QString &apiKey);
     bool pendingHasApiKey(const QString &pendingId) const;
 
-    // For the GUI's traffic and request views.
-    socketio::Client *socketClient() const;
+    HubTransport *transport() const;
+    // The real REST client (the GUI logs its traffic and fetches images with it); null when the
+    // runtime was given another HubApi.
     rest::RestClient *restClient() const;
 
 Q_SIGNALS:

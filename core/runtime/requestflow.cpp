@@ -5,19 +5,19 @@ namespace ango::runtime {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-void PluginRuntime::Private::onEvent(const socketio::Event &event)
+void PluginRuntime::Private::onEvent(const QString &nsp, const QString &name, const json &args)
 {
-    if (event.nsp != kNamespace)
+    if (nsp != kNamespace)
         return;
-    if (event.name != QLatin1String("plugin")) {
+    if (name != QLatin1String("plugin")) {
         log(logging::Level::Debug, QStringLiteral("hub"),
-            QStringLiteral("ignored event \"%1\"").arg(event.name), {}, nullptr,
-            QStringLiteral("in"), event.name);
+            QStringLiteral("ignored event \"%1\"").arg(name), {}, nullptr, QStringLiteral("in"),
+            name);
         return;
     }
     // A reference: the payload is copied once, into the request, not here too.
     static const json none;
-    const json &payload = event.args.is_array() && !event.args.empty() ? event.args.front() : none;
+    const json &payload = args.is_array() && !args.empty() ? args.front() : none;
     accept(payload, false, {});
 }
 
