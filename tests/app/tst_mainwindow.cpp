@@ -6,7 +6,7 @@
 #include "callbacks/functioncallback.h"
 #include "console/consolecontroller.h"
 #include "hub/localhub.h"
-#include "hubpeer.h"
+#include "nodehub.h"
 #include "jsoncompare.h"
 #include "mainwindow.h"
 #include "panels/config/configeditor.h"
@@ -1038,7 +1038,7 @@ void tst_MainWindow::wrongTypedPayloadFieldsAreAnsweredNotThrown()
     QFETCH(QString, field);
     QFETCH(QString, value);
     QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
-    test::HubPeer hub;
+    test::NodeHub hub;
     hub.start();
     QTRY_VERIFY_WITH_TIMEOUT(hub.port() > 0, 15000);
     ConnectionProfile profile;
