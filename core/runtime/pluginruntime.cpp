@@ -454,6 +454,11 @@ quint64 PluginRuntime::runLocal(const json &payload, LocalDone done, quint64 rep
     return d->accept(payload, true, std::move(done), replayOf);
 }
 
+quint64 PluginRuntime::reviewOutsideResult(const json &request, json result, LocalDone done)
+{
+    return d->acceptOutside(request, std::move(result), std::move(done));
+}
+
 Result<void> PluginRuntime::cancel(quint64 requestId, const QString &reason)
 {
     auto it = d->active.find(requestId);

@@ -71,6 +71,14 @@ public:
     // the held result is approved or discarded). `replayOf` marks a replay of that request in
     // the log and the stages. Returns the request id.
     quint64 runLocal(const nlohmann::json &payload, LocalDone done, quint64 replayOf = 0);
+    // A result that an outside plugin returned for `request` (a run the console's Local hub sent
+    // to a plugin script): checked as a callback's result is and put through the same review
+    // gate, so in hold mode it waits in Review. Nothing is sent to any hub (the plugin's hub
+    // has its answer). `done` gets the outcome as for runLocal(): at once in auto mode, on
+    // approval (the edit, if any) or discard ("discarded by the reviewer") in hold mode.
+    // Returns the request id.
+    quint64 reviewOutsideResult(const nlohmann::json &request, nlohmann::json result,
+                                LocalDone done);
 
     // Stops a request that is queued or whose callback runs: the callback call is cancelled and
     // the request ends as failed with `reason` (a hub request gets the error response, a local

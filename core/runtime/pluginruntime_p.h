@@ -56,6 +56,17 @@ struct DeliveryTarget
     QString orgId;
     QString runBy;
     quint64 replayOf = 0;
+
+    // Whom the request names (its session, task, organisation, user).
+    void fillFrom(const PluginRequest &request)
+    {
+        session = request.session;
+        sessionValue = request.sessionValue;
+        workflow = request.workflow;
+        taskId = request.taskId;
+        orgId = request.orgId;
+        runBy = request.runBy;
+    }
 };
 
 struct ActiveRequest
@@ -120,6 +131,7 @@ public:
 
     // Review gate
     void hold(ActiveRequest &active, json result, const std::vector<annotation::Problem> &problems);
+    quint64 acceptOutside(const json &payload, json result, LocalDone done);
     Result<void> approve(const QString &pendingId, std::optional<json> edited);
     Result<void> discard(const QString &pendingId);
     void pendingTouched();

@@ -48,12 +48,7 @@ quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDon
     }
     PluginRequest request = std::move(parsed.value());
     rememberApiKey(request.apiKey);
-    target.session = request.session;
-    target.sessionValue = request.sessionValue;
-    target.workflow = request.workflow;
-    target.taskId = request.taskId;
-    target.orgId = request.orgId;
-    target.runBy = request.runBy;
+    target.fillFrom(request);
     stage(target, RequestStage::Received, true, -1,
           replayOf ? QStringLiteral("replay of request %1").arg(replayOf) : QString(), payload);
 

@@ -52,6 +52,8 @@ private Q_SLOTS:
     void oneRequestToItsEnd();
     void answeredOnceAcrossTrouble_data();
     void answeredOnceAcrossTrouble();
+    void outsideResultsPassTheReviewGate_data();
+    void outsideResultsPassTheReviewGate();
 
 private:
     void startRuntime(runtime::RuntimeOptions options);
@@ -368,6 +370,53 @@ void tst_RequestFlow::answeredOnceAcrossTrouble()
             QVERIFY2(answers.first()["response"] == kResult, answers.first().dump().c_str());
     }
     QCOMPARE(m_transport->queuedCount(), 0);
+}
+
+void tst_RequestFlow::outsideResultsPassTheReviewGate_data()
+{
+    QTest::addColumn<Review>("review");
+    QTest::addColumn<QString>("error"); // of the outcome; empty: the result comes back
+    QTest::newRow("auto: the result at once") << Review::Auto << QString();
+    QTest::newRow("hold, approve: the result once approved") << Review::Approve << QString();
+    QTest::newRow("hold, discard: the reviewer's reason") << Review::Discard << kDiscarded;
+}
+
+// What an outside plugin answered the console's Local hub goes through the same gate as a run of
+// this runtime, and nothing of it goes to the runtime's own hub.
+void tst_RequestFlow::outsideResultsPassTheReviewGate()
+{
+    QFETCH(Review, review);
+    QFETCH(QString, error);
+    runtime::RuntimeOptions options;
+    options.review
+        = review == Review::Auto ? runtime::ReviewPolicy::Auto : runtime::ReviewPolicy::Hold;
+    startRuntime(options);
+    const int sentBefore = int(m_transport->sent().size());
+
+    QList<runtime::LocalRunResult> outcomes;
+    m_runtime->reviewOutsideResult(
+        {{"session", "outside-1"}, {"categorySchema", kSchema}}, kResult,
+        [&outcomes](runtime::LocalRunResult outcome) { outcomes.append(std::move(outcome)); });
+    if (review != Review::Auto) {
+        QCOMPARE(outcomes.size(), 0);
+        const auto pending = m_runtime->pendingResults();
+        QCOMPARE(pending.size(), 1);
+        QVERIFY(pending.first().local);
+        QCOMPARE(pending.first().session, u"outside-1"_qs);
+        QVERIFY(review == Review::Approve ? m_runtime->approve(pending.first().id).ok()
+                                          : m_runtime->discard(pending.first().id).ok());
+    }
+    QCOMPARE(outcomes.size(), 1);
+    QCOMPARE(outcomes.first().error, error);
+    QVERIFY(error.isEmpty() ? outcomes.first().result == kResult
+                            : outcomes.first().result.is_null());
+    QVERIFY(m_runtime->pendingResults().isEmpty());
+    QCOMPARE(m_requests.size(), 0); // no callback ran
+    QCOMPARE(m_transport->sent().size(), sentBefore);
+    QCOMPARE(m_api->calls().size(), 0);
+    QCOMPARE(m_stages.constFirst().stage, runtime::RequestStage::Received);
+    QCOMPARE(m_stages.constLast().stage,
+             error.isEmpty() ? runtime::RequestStage::Delivered : runtime::RequestStage::Discarded);
 }
 
 QTEST_GUILESS_MAIN(tst_RequestFlow)
