@@ -27,7 +27,7 @@ namespace ango::runtime {
 
 // What the runtime talks to. Left empty, the real ones are built from the options: the
 // Socket.IO client (SocketIoTransport) on hubUrl and the REST client (RestHubApi) on apiHost.
-// Tests put in-process fakes here (tests/support/fakehub.h).
+// Tests put in-process fakes here (tests/core/runtime/fakehub.h).
 struct RuntimeServices
 {
     std::unique_ptr<HubTransport> transport;
