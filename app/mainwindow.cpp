@@ -336,13 +336,21 @@ void MainWindow::wireLocalHub()
     connect(m_localHub, &LocalHubPanel::runStarted, this,
             [this](const QString &, const QString &imagePath, const json &categorySchema) {
                 m_localHubSchema = categorySchema;
+                m_localHubImage = imagePath;
                 m_launcher->supersedeImage(); // an earlier fetch must not replace this image
                 m_preview->loadImageFile(imagePath);
                 m_preview->setAnswer(json::object());
                 m_centre->setCurrentWidget(m_preview);
             });
+    // What the script answered waits in Review in hold mode, as every run does.
     connect(m_localHub, &LocalHubPanel::runFinished, this, [this](const hub::RunOutcome &outcome) {
-        m_presenter->showLocalHubOutcome(outcome, m_localHubSchema);
+        m_controller->reviewLocalHubOutcome(
+            outcome, m_localHubImage, m_localHubSchema,
+            [window = QPointer<MainWindow>(this),
+             schema = m_localHubSchema](const hub::RunOutcome &shown) {
+                if (window)
+                    window->m_presenter->showLocalHubOutcome(shown, schema);
+            });
     });
 }
 

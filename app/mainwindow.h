@@ -110,6 +110,7 @@ private:
     ReviewPanel *m_review = nullptr;
     LocalHubPanel *m_localHub = nullptr;
     nlohmann::json m_localHubSchema; // the categorySchema of the local hub's run in flight
+    QString m_localHubImage;         // and its image file
     QTabWidget *m_centre = nullptr;
     QLabel *m_statusLabel = nullptr;
     QDockWidget *m_runDock = nullptr;

@@ -1,6 +1,7 @@
 #include "consolecontroller.h"
 
 #include "callbacks/callbackfactory.h"
+#include "hub/hubtypes.h"
 #include "panels/connection/connectionprofile.h"
 #include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
@@ -155,6 +156,44 @@ rest::RestClient *ConsoleController::consoleRest(const QUrl &apiHost)
     logRestTraffic(client);
     m_consoleRest.insert(apiHost, client);
     return client;
+}
+
+void ConsoleController::reviewLocalHubOutcome(const hub::RunOutcome &outcome,
+                                              const QString &imagePath,
+                                              const nlohmann::json &categorySchema,
+                                              std::function<void(const hub::RunOutcome &)> show)
+{
+    if (!outcome.ok) {
+        show(outcome);
+        return;
+    }
+    // A workflow run's annotate body wraps the answer; an interactive response is the result.
+    nlohmann::json result = outcome.result;
+    if (outcome.workflow) {
+        const auto answer = result.is_object() ? result.find("answer") : result.end();
+        result = answer != result.end() ? *answer : nlohmann::json();
+    }
+    // What Review needs of the request: the mapping to check against and the image to show.
+    nlohmann::json request = {{"session", outcome.session.toStdString()},
+                              {"categorySchema", categorySchema},
+                              {"dataURL", QUrl::fromLocalFile(imagePath).toString().toStdString()}};
+    if (outcome.workflow) {
+        request["workflow"] = true;
+        request["taskId"] = outcome.taskId.toStdString();
+    }
+    m_runs->reviewOutside(request, std::move(result),
+                          [outcome, show = std::move(show)](const runtime::LocalRunResult &done) {
+                              hub::RunOutcome shown = outcome;
+                              if (!done.error.isEmpty()) {
+                                  shown.ok = false;
+                                  shown.error = done.error;
+                              } else {
+                                  shown.result = outcome.workflow
+                                                     ? nlohmann::json{{"answer", done.result}}
+                                                     : done.result;
+                              }
+                              show(shown);
+                          });
 }
 
 void ConsoleController::lookUpAsset(const QUrl &apiHost, const QString &apiKey,

@@ -19,6 +19,9 @@ namespace ango::runtime {
 class PluginRuntime;
 class RunRegistry;
 } // namespace ango::runtime
+namespace ango::hub {
+struct RunOutcome;
+} // namespace ango::hub
 namespace ango::rest {
 class RestClient;
 struct AssetQuery;
@@ -56,6 +59,13 @@ public:
     // Re-sends the recorded request of run `runId` exactly, or `request` instead when given
     // ("replay with current settings"); marked as a replay.
     Result<quint64> replay(quint64 runId, std::optional<nlohmann::json> request = std::nullopt);
+    // What an outside plugin answered a run of the console's Local hub goes through the review
+    // gate like every run (in hold mode it waits in Review): `show` gets it at once in auto
+    // mode, once approved (the edit, if any) or, with ok false and the reason, once discarded.
+    // A failed run has nothing to review and is shown at once.
+    void reviewLocalHubOutcome(const hub::RunOutcome &outcome, const QString &imagePath,
+                               const nlohmann::json &categorySchema,
+                               std::function<void(const hub::RunOutcome &)> show);
     // Stops the callback of the local run the GUI waits for (PluginRuntime::cancel).
     void cancelLocalRun();
     quint64 localRunId() const;

@@ -2,6 +2,7 @@
 
 #include "callbacks/adapters/adapters.h"
 #include "callbacks/callbackfactory.h"
+#include "cli/output.h"
 #include "eval/batchrun.h"
 #include "eval/datasetfile.h"
 #include "eval/exports.h"
@@ -25,9 +26,7 @@ constexpr int kExitBadUsage = 2;
 
 void printError(const QString &message)
 {
-    const QByteArray line = QByteArrayLiteral("ango-console eval: ") + message.toUtf8() + '\n';
-    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
-    std::fflush(stderr);
+    ango::cli::printError("eval", message);
 }
 
 QString writeJson(const QString &path, const nlohmann::json &value)

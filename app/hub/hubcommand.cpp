@@ -1,5 +1,6 @@
 #include "hubcommand.h"
 
+#include "cli/output.h"
 #include "hub/localhub.h"
 #include "hub/printable.h"
 #include "huboptions.h"
@@ -18,15 +19,11 @@ constexpr int kExitBadUsage = 2;
 // Lets the close frames of the plugins' connections go out before the process ends.
 constexpr int kExitGraceMs = 200;
 
-void writeTo(FILE *stream, const QByteArray &bytes)
-{
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-    std::fflush(stream);
-}
+using ango::cli::writeTo;
 
 void printError(const QString &message)
 {
-    writeTo(stderr, QByteArrayLiteral("ango-console hub: ") + message.toUtf8() + '\n');
+    ango::cli::printError("hub", message);
 }
 
 // One --once session: wait for the plugin, send the run, report its outcome.

@@ -1,6 +1,7 @@
 #include "runcommand.h"
 
 #include "callbacks/callbackfactory.h"
+#include "cli/output.h"
 #if __has_include("callbacks/adapters/adapters.h")
 #include "callbacks/adapters/adapters.h"
 #define ANGO_HAVE_CALLBACK_ADAPTERS 1
@@ -24,9 +25,7 @@ constexpr int kExitForced = 130;
 
 void printError(const QString &message)
 {
-    const QByteArray line = QByteArrayLiteral("ango-console run: ") + message.toUtf8() + '\n';
-    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
-    std::fflush(stderr);
+    ango::cli::printError("run", message);
 }
 
 } // namespace

@@ -1,34 +1,44 @@
 #include "runtime/pluginruntime_p.h"
 
+#include "runtime/resthubapi.h"
+#include "runtime/socketiotransport.h"
+
 namespace ango::runtime {
 
 // ---------------------------------------------------------------------------------------------
 // Setup and connection
 
-void PluginRuntime::Private::createClients()
+void PluginRuntime::Private::createClients(RuntimeServices services)
 {
-    socketio::ClientOptions clientOptions;
-    clientOptions.url = options.hubUrl;
-    clientOptions.reconnection = true;
-    clientOptions.reconnectionDelay = options.reconnectDelay;
-    clientOptions.reconnectionDelayMax = options.reconnectDelayMax;
-    clientOptions.verifyTls = options.verifyTls;
-    clientOptions.openTimeout = options.connectTimeout;
-    clientOptions.maxQueuedEmits = kMaxOutbox;
-    clientOptions.maxIncomingMessageBytes = options.maxIncomingMessageBytes;
-    clientOptions.maxEventsBeforeConnect = options.maxEventsBeforeConnect;
-    clientOptions.connectAckTimeout = options.connectAckTimeout;
-    client = new socketio::Client(clientOptions, q);
-    rest = new rest::RestClient(options.apiHost, q);
-    rest::RetryPolicy restPolicy;
-    restPolicy.callTimeout = options.restCallTimeout;
-    restPolicy.maxResponseBytes = options.maxResponseBytes;
-    rest->setRetryPolicy(restPolicy);
+    if (!services.transport) {
+        socketio::ClientOptions clientOptions;
+        clientOptions.url = options.hubUrl;
+        clientOptions.reconnection = true;
+        clientOptions.reconnectionDelay = options.reconnectDelay;
+        clientOptions.reconnectionDelayMax = options.reconnectDelayMax;
+        clientOptions.verifyTls = options.verifyTls;
+        clientOptions.openTimeout = options.connectTimeout;
+        clientOptions.maxQueuedEmits = kMaxOutbox;
+        clientOptions.maxIncomingMessageBytes = options.maxIncomingMessageBytes;
+        clientOptions.maxEventsBeforeConnect = options.maxEventsBeforeConnect;
+        clientOptions.connectAckTimeout = options.connectAckTimeout;
+        services.transport = std::make_unique<SocketIoTransport>(clientOptions);
+    }
+    if (!services.api) {
+        rest::RetryPolicy restPolicy;
+        restPolicy.callTimeout = options.restCallTimeout;
+        restPolicy.maxResponseBytes = options.maxResponseBytes;
+        services.api = std::make_unique<RestHubApi>(options.apiHost, restPolicy);
+    }
+    client = services.transport.release();
+    client->setParent(q);
+    rest = services.api.release();
+    rest->setParent(q);
 
-    QObject::connect(client, &socketio::Client::stateChanged, q,
-                     [this](socketio::Client::State state) { onStateChanged(state); });
+    QObject::connect(client, &HubTransport::stateChanged, q,
+                     [this](HubTransport::State state) { onStateChanged(state); });
     QObject::connect(
-        client, &socketio::Client::reconnectScheduled, q, [this](int attempt, int delayMs) {
+        client, &HubTransport::reconnectScheduled, q, [this](int attempt, int delayMs) {
             if (stopping)
                 return;
             status.reconnectAttempt = attempt;
@@ -38,13 +48,12 @@ void PluginRuntime::Private::createClients()
                 QStringLiteral("reconnecting in %1 ms (attempt %2)").arg(delayMs).arg(attempt));
             statusTouched();
         });
-    QObject::connect(client, &socketio::Client::namespaceConnected, q,
-                     [this](const QString &nsp, const QString &) {
-                         if (nsp == kNamespace)
-                             onNamespaceConnected(nsp);
-                     });
-    QObject::connect(client, &socketio::Client::namespaceConnectError, q,
-                     [this](const QString &nsp, const QString &message, const json &) {
+    QObject::connect(client, &HubTransport::namespaceConnected, q, [this](const QString &nsp) {
+        if (nsp == kNamespace)
+            onNamespaceConnected(nsp);
+    });
+    QObject::connect(client, &HubTransport::namespaceConnectError, q,
+                     [this](const QString &nsp, const QString &message) {
                          if (nsp != kNamespace)
                              return;
                          status.lastError
@@ -53,7 +62,7 @@ void PluginRuntime::Private::createClients()
                          onNamespaceLost(status.lastError);
                          scheduleRejoin();
                      });
-    QObject::connect(client, &socketio::Client::namespaceDisconnected, q,
+    QObject::connect(client, &HubTransport::namespaceDisconnected, q,
                      [this](const QString &nsp, const QString &reason) {
                          if (nsp != kNamespace || stopped)
                              return;
@@ -66,7 +75,7 @@ void PluginRuntime::Private::createClients()
                              scheduleRejoin();
                          }
                      });
-    QObject::connect(client, &socketio::Client::disconnected, q, [this](const QString &reason) {
+    QObject::connect(client, &HubTransport::disconnected, q, [this](const QString &reason) {
         if (stopping)
             return; // expected, or irrelevant now
         status.lastError = status.connectedSince.isValid() || everConnected
@@ -76,16 +85,17 @@ void PluginRuntime::Private::createClients()
         log(logging::Level::Warning, QStringLiteral("hub"), status.lastError);
         statusTouched();
     });
-    QObject::connect(client, &socketio::Client::eventReceived, q,
-                     [this](const socketio::Event &event) { onEvent(event); });
-    QObject::connect(client, &socketio::Client::protocolError, q,
-                     [this](const QString &message, const QByteArray &) {
-                         status.lastError = QStringLiteral("protocol error: %1").arg(message);
-                         log(logging::Level::Error, QStringLiteral("hub"), status.lastError);
-                         statusTouched();
+    QObject::connect(client, &HubTransport::eventReceived, q,
+                     [this](const QString &nsp, const QString &name, const json &args) {
+                         onEvent(nsp, name, args);
                      });
+    QObject::connect(client, &HubTransport::protocolError, q, [this](const QString &message) {
+        status.lastError = QStringLiteral("protocol error: %1").arg(message);
+        log(logging::Level::Error, QStringLiteral("hub"), status.lastError);
+        statusTouched();
+    });
     QObject::connect(
-        client, &socketio::Client::queueOverflow, q, [this](const QString &, const QString &event) {
+        client, &HubTransport::queueOverflow, q, [this](const QString &, const QString &event) {
             log(logging::Level::Error, QStringLiteral("hub"),
                 QStringLiteral(
                     "the hub is unreachable and the send queue is full: a \"%1\" event was not "
@@ -93,7 +103,7 @@ void PluginRuntime::Private::createClients()
                     .arg(event));
         });
     QObject::connect(
-        client, &socketio::Client::emitFailed, q,
+        client, &HubTransport::emitFailed, q,
         [this](const QString &, const QString &event, const QString &message) {
             log(logging::Level::Error, QStringLiteral("hub"),
                 QStringLiteral("a queued \"%1\" event could not be sent: %2").arg(event, message));
@@ -115,7 +125,7 @@ void PluginRuntime::Private::createClients()
         // A refused or server-closed namespace goes back to pending; open() starts a fresh
         // connection when the client closed it (no namespace was left).
         client->joinNamespace(kNamespace);
-        if (client->state() == socketio::Client::State::Disconnected)
+        if (client->state() == HubTransport::State::Disconnected)
             client->open();
         statusTouched();
     });
@@ -155,10 +165,10 @@ void PluginRuntime::Private::createClients()
     QObject::connect(&closeTimer, &QTimer::timeout, q, [this] { markStopped(); });
 }
 
-void PluginRuntime::Private::onStateChanged(socketio::Client::State state)
+void PluginRuntime::Private::onStateChanged(HubTransport::State state)
 {
     switch (state) {
-    case socketio::Client::State::Disconnected:
+    case HubTransport::State::Disconnected:
         status.state = stopping ? ConnectionState::Stopping : ConnectionState::Reconnecting;
         if (stopping && closeTimer.isActive()) {
             closeTimer.stop();
@@ -166,13 +176,13 @@ void PluginRuntime::Private::onStateChanged(socketio::Client::State state)
             return;
         }
         break;
-    case socketio::Client::State::Connecting:
+    case HubTransport::State::Connecting:
         status.state = ConnectionState::Connecting;
         break;
-    case socketio::Client::State::Reconnecting:
+    case HubTransport::State::Reconnecting:
         status.state = ConnectionState::Reconnecting;
         break;
-    case socketio::Client::State::Connected:
+    case HubTransport::State::Connected:
         // The transport is up; "connected" for us means /plugin joined.
         if (!client->isNamespaceConnected(kNamespace))
             status.state = ConnectionState::Connecting;
@@ -279,7 +289,7 @@ void PluginRuntime::Private::finalizeStop()
             QStringLiteral(
                 "%1 events for the hub were never sent: it did not come back before the stop")
                 .arg(outbox.size()));
-    if (client && client->state() != socketio::Client::State::Disconnected) {
+    if (client && client->state() != HubTransport::State::Disconnected) {
         // The socket.io server dispatches events on the next tick and drops those that arrive
         // in the same read as a namespace DISCONNECT: the last responses would be lost if we
         // closed at once. Linger briefly, then close; stopped() waits for the socket to close.
@@ -306,6 +316,11 @@ void PluginRuntime::Private::markStopped()
 // Public API
 
 PluginRuntime::PluginRuntime(RuntimeOptions options, callbacks::Callback *callback, QObject *parent)
+    : PluginRuntime(std::move(options), RuntimeServices{}, callback, parent)
+{}
+
+PluginRuntime::PluginRuntime(RuntimeOptions options, RuntimeServices services,
+                             callbacks::Callback *callback, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this, std::move(options), callback))
 {
@@ -313,7 +328,7 @@ PluginRuntime::PluginRuntime(RuntimeOptions options, callbacks::Callback *callba
     qRegisterMetaType<ango::runtime::RequestEvent>();
     qRegisterMetaType<ango::runtime::RequestResult>();
     d->redactor.addSecret(d->options.secret);
-    d->createClients();
+    d->createClients(std::move(services));
     d->watchCallback();
 }
 
@@ -439,6 +454,11 @@ quint64 PluginRuntime::runLocal(const json &payload, LocalDone done, quint64 rep
     return d->accept(payload, true, std::move(done), replayOf);
 }
 
+quint64 PluginRuntime::reviewOutsideResult(const json &request, json result, LocalDone done)
+{
+    return d->acceptOutside(request, std::move(result), std::move(done));
+}
+
 Result<void> PluginRuntime::cancel(quint64 requestId, const QString &reason)
 {
     auto it = d->active.find(requestId);
@@ -499,14 +519,15 @@ bool PluginRuntime::pendingHasApiKey(const QString &pendingId) const
     return d->pendingApiKeys.contains(pendingId);
 }
 
-socketio::Client *PluginRuntime::socketClient() const
+HubTransport *PluginRuntime::transport() const
 {
     return d->client;
 }
 
 rest::RestClient *PluginRuntime::restClient() const
 {
-    return d->rest;
+    const auto *api = qobject_cast<RestHubApi *>(d->rest);
+    return api ? api->client() : nullptr;
 }
 
 } // namespace ango::runtime

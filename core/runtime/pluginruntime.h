@@ -2,6 +2,8 @@
 
 #include "callbacks/callback.h"
 #include "logging/logentry.h"
+#include "runtime/hubapi.h"
+#include "runtime/hubtransport.h"
 #include "runtime/pendingstore.h"
 #include "runtime/runtimetypes.h"
 
@@ -11,9 +13,6 @@
 #include <functional>
 #include <memory>
 
-namespace ango::socketio {
-class Client;
-}
 namespace ango::rest {
 class RestClient;
 }
@@ -26,6 +25,15 @@ class RestClient;
 // Everything runs on the owner's thread.
 namespace ango::runtime {
 
+// What the runtime talks to. Left empty, the real ones are built from the options: the
+// Socket.IO client (SocketIoTransport) on hubUrl and the REST client (RestHubApi) on apiHost.
+// Tests put in-process fakes here (tests/core/runtime/fakehub.h).
+struct RuntimeServices
+{
+    std::unique_ptr<HubTransport> transport;
+    std::unique_ptr<HubApi> api;
+};
+
 class PluginRuntime final : public QObject
 {
     Q_OBJECT
@@ -37,6 +45,8 @@ public:
     // The callback is not owned; it must outlive the runtime or be replaced with setCallback().
     explicit PluginRuntime(RuntimeOptions options, callbacks::Callback *callback = nullptr,
                            QObject *parent = nullptr);
+    PluginRuntime(RuntimeOptions options, RuntimeServices services,
+                  callbacks::Callback *callback = nullptr, QObject *parent = nullptr);
     ~PluginRuntime() override;
 
     const RuntimeOptions &options() const;
@@ -61,6 +71,14 @@ public:
     // the held result is approved or discarded). `replayOf` marks a replay of that request in
     // the log and the stages. Returns the request id.
     quint64 runLocal(const nlohmann::json &payload, LocalDone done, quint64 replayOf = 0);
+    // A result that an outside plugin returned for `request` (a run the console's Local hub sent
+    // to a plugin script): checked as a callback's result is and put through the same review
+    // gate, so in hold mode it waits in Review. Nothing is sent to any hub (the plugin's hub
+    // has its answer). `done` gets the outcome as for runLocal(): at once in auto mode, on
+    // approval (the edit, if any) or discard ("discarded by the reviewer") in hold mode.
+    // Returns the request id.
+    quint64 reviewOutsideResult(const nlohmann::json &request, nlohmann::json result,
+                                LocalDone done);
 
     // Stops a request that is queued or whose callback runs: the callback call is cancelled and
     // the request ends as failed with `reason` (a hub request gets the error response, a local
@@ -82,8 +100,9 @@ public:
     Result<void> setPendingApiKey(const QString &pendingId, const QString &apiKey);
     bool pendingHasApiKey(const QString &pendingId) const;
 
-    // For the GUI's traffic and request views.
-    socketio::Client *socketClient() const;
+    HubTransport *transport() const;
+    // The real REST client (the GUI logs its traffic and fetches images with it); null when the
+    // runtime was given another HubApi.
     rest::RestClient *restClient() const;
 
 Q_SIGNALS:

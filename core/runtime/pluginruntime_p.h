@@ -7,11 +7,9 @@
 
 #include "annotation/annotation.h"
 #include "logging/redact.h"
-#include "rest/restclient.h"
 #include "runtime/dispatchqueue.h"
 #include "runtime/pluginrequest.h"
 #include "runtime/run.h"
-#include "socketio/client.h"
 
 #include <QElapsedTimer>
 #include <QMetaMethod>
@@ -58,6 +56,17 @@ struct DeliveryTarget
     QString orgId;
     QString runBy;
     quint64 replayOf = 0;
+
+    // Whom the request names (its session, task, organisation, user).
+    void fillFrom(const PluginRequest &request)
+    {
+        session = request.session;
+        sessionValue = request.sessionValue;
+        workflow = request.workflow;
+        taskId = request.taskId;
+        orgId = request.orgId;
+        runBy = request.runBy;
+    }
 };
 
 struct ActiveRequest
@@ -89,15 +98,15 @@ public:
     }
 
     // Setup and connection
-    void createClients();
-    void onStateChanged(socketio::Client::State state);
+    void createClients(RuntimeServices services);
+    void onStateChanged(HubTransport::State state);
     void onNamespaceConnected(const QString &nsp);
     void onNamespaceLost(const QString &why);
     void scheduleRejoin();
     void sendHeartbeat();
 
     // Requests
-    void onEvent(const socketio::Event &event);
+    void onEvent(const QString &nsp, const QString &name, const json &args);
     quint64 accept(const json &payload, bool local, LocalDone localDone, quint64 replayOf = 0);
     void pump();
     void startRun(quint64 id);
@@ -122,6 +131,7 @@ public:
 
     // Review gate
     void hold(ActiveRequest &active, json result, const std::vector<annotation::Problem> &problems);
+    quint64 acceptOutside(const json &payload, json result, LocalDone done);
     Result<void> approve(const QString &pendingId, std::optional<json> edited);
     Result<void> discard(const QString &pendingId);
     void pendingTouched();
@@ -155,8 +165,8 @@ public:
     QPointer<callbacks::Callback> callback;
     QMetaObject::Connection callbackOutput;
     QMetaObject::Connection callbackState;
-    socketio::Client *client = nullptr;
-    rest::RestClient *rest = nullptr;
+    HubTransport *client = nullptr; // owned; deleted before the rest of Private
+    HubApi *rest = nullptr;         // owned; likewise
     QTimer heartbeatTimer;
     QTimer rejoinTimer;
     QTimer drainTimer;

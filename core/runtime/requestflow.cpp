@@ -5,19 +5,19 @@ namespace ango::runtime {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-void PluginRuntime::Private::onEvent(const socketio::Event &event)
+void PluginRuntime::Private::onEvent(const QString &nsp, const QString &name, const json &args)
 {
-    if (event.nsp != kNamespace)
+    if (nsp != kNamespace)
         return;
-    if (event.name != QLatin1String("plugin")) {
+    if (name != QLatin1String("plugin")) {
         log(logging::Level::Debug, QStringLiteral("hub"),
-            QStringLiteral("ignored event \"%1\"").arg(event.name), {}, nullptr,
-            QStringLiteral("in"), event.name);
+            QStringLiteral("ignored event \"%1\"").arg(name), {}, nullptr, QStringLiteral("in"),
+            name);
         return;
     }
     // A reference: the payload is copied once, into the request, not here too.
     static const json none;
-    const json &payload = event.args.is_array() && !event.args.empty() ? event.args.front() : none;
+    const json &payload = args.is_array() && !args.empty() ? args.front() : none;
     accept(payload, false, {});
 }
 
@@ -48,12 +48,7 @@ quint64 PluginRuntime::Private::accept(const json &payload, bool local, LocalDon
     }
     PluginRequest request = std::move(parsed.value());
     rememberApiKey(request.apiKey);
-    target.session = request.session;
-    target.sessionValue = request.sessionValue;
-    target.workflow = request.workflow;
-    target.taskId = request.taskId;
-    target.orgId = request.orgId;
-    target.runBy = request.runBy;
+    target.fillFrom(request);
     stage(target, RequestStage::Received, true, -1,
           replayOf ? QStringLiteral("replay of request %1").arg(replayOf) : QString(), payload);
 

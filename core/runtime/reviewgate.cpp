@@ -73,6 +73,39 @@ void PluginRuntime::Private::hold(ActiveRequest &entry, json result,
     pendingTouched();
 }
 
+quint64 PluginRuntime::Private::acceptOutside(const json &payload, json result, LocalDone done)
+{
+    const quint64 id = ++nextRequestId;
+    ++status.received;
+    DeliveryTarget target;
+    target.requestId = id;
+    target.local = true; // its answer goes back to this process, never to a hub
+    auto parsed = parsePluginRequest(payload);
+    if (!parsed) {
+        stage(target, RequestStage::Received, true, -1, {}, payload);
+        stage(target, RequestStage::Dropped, false, -1, parsed.error().message);
+        ++status.failed;
+        statusTouched();
+        if (done)
+            done(LocalRunResult{id, parsed.error().message, nullptr, std::nullopt, {}, -1});
+        return id;
+    }
+    PluginRequest request = std::move(parsed.value());
+    target.fillFrom(request);
+    stage(target, RequestStage::Received, true, -1, QStringLiteral("result of an outside plugin"),
+          payload);
+    log(logging::Level::Info, QStringLiteral("runtime"),
+        QStringLiteral("result of an outside plugin (session %1)").arg(request.session),
+        request.session);
+    ActiveRequest entry;
+    entry.target = target;
+    entry.request = std::move(request);
+    entry.localDone = std::move(done);
+    entry.clock.start();
+    onResult(active.emplace(id, std::move(entry)).first->second, std::move(result));
+    return id;
+}
+
 void PluginRuntime::Private::pendingTouched()
 {
     status.pending = int(store.items().size());

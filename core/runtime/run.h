@@ -18,9 +18,10 @@
 namespace ango::runtime {
 
 enum class RunSource {
-    Hub,    // a `plugin` event from the hub (the real one or the console's local hub)
-    Local,  // the console's own run (Run panel)
-    Replay, // a local run that re-sends a recorded request
+    Hub,     // a `plugin` event from the hub (the real one or the console's local hub)
+    Local,   // the console's own run (Run panel)
+    Replay,  // a local run that re-sends a recorded request
+    Outside, // the result an outside plugin returned to the console's Local hub
 };
 
 enum class ReviewState { NotHeld, Held, Approved, Discarded };

@@ -114,6 +114,26 @@ quint64 RunRegistry::runLocal(const nlohmann::json &payload, quint64 replayOf)
     return m_byRequest.value(requestId);
 }
 
+quint64 RunRegistry::reviewOutside(const nlohmann::json &request, nlohmann::json result,
+                                   std::function<void(const LocalRunResult &)> done)
+{
+    if (!m_runtime) {
+        LocalRunResult outcome;
+        outcome.result = std::move(result);
+        done(outcome);
+        return 0;
+    }
+    m_startingOutside = true;
+    const quint64 requestId = m_runtime->reviewOutsideResult(
+        request, std::move(result),
+        [guard = QPointer<RunRegistry>(this), done = std::move(done)](LocalRunResult outcome) {
+            if (guard && done)
+                done(outcome);
+        });
+    m_startingOutside = false;
+    return m_byRequest.value(requestId);
+}
+
 void RunRegistry::cancelAwaited(const QString &reason)
 {
     if (m_awaited == 0 || !m_runtime)
@@ -164,9 +184,10 @@ void RunRegistry::onProgress(const RequestEvent &event)
 {
     Run *run = nullptr;
     if (event.stage == RequestStage::Received) {
-        const RunSource source = !event.local ? RunSource::Hub
-                                 : m_starting ? RunSource::Replay
-                                              : RunSource::Local;
+        const RunSource source = !event.local        ? RunSource::Hub
+                                 : m_startingOutside ? RunSource::Outside
+                                 : m_starting        ? RunSource::Replay
+                                                     : RunSource::Local;
         run = &add(event.requestId, source);
         run->replayOf = event.local ? m_starting : 0;
         run->request = event.request;

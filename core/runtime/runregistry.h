@@ -8,6 +8,7 @@
 #include <QPointer>
 #include <QSet>
 
+#include <functional>
 #include <map>
 
 namespace ango::runtime {
@@ -47,6 +48,12 @@ public:
     // marked as a replay. `request` overrides it (e.g. with the current settings).
     Result<quint64> replay(quint64 id, std::optional<nlohmann::json> request = std::nullopt);
     void cancelAwaited(const QString &reason);
+    // The result an outside plugin returned for a run of the console's Local hub: it becomes a
+    // run (source Outside) that goes through the review gate like every other one
+    // (PluginRuntime::reviewOutsideResult); `done` gets its outcome. Without a runtime, `done`
+    // gets the result as it is at once. Returns the run's id (0 without a runtime).
+    quint64 reviewOutside(const nlohmann::json &request, nlohmann::json result,
+                          std::function<void(const LocalRunResult &)> done);
     quint64 awaited() const { return m_awaited; }
 
 Q_SIGNALS:
@@ -67,11 +74,12 @@ private:
     QHash<quint64, quint64> m_byRequest; // the observed runtime's request id → run id
     QHash<QString, quint64> m_byPending;
     quint64 m_nextId = 0;
-    quint64 m_starting = 0;       // while runLocal() runs: the run it replays (0: none)
-    quint64 m_awaited = 0;        // the local run the console waits for; 0: none
-    quint64 m_cancelling = 0;     // the run cancelAwaited() stops right now
-    bool m_startingLocal = false; // while runLocal() runs
-    QSet<quint64> m_ignored;      // runs whose outcome nobody waits for any more
+    quint64 m_starting = 0;         // while runLocal() runs: the run it replays (0: none)
+    quint64 m_awaited = 0;          // the local run the console waits for; 0: none
+    quint64 m_cancelling = 0;       // the run cancelAwaited() stops right now
+    bool m_startingLocal = false;   // while runLocal() runs
+    bool m_startingOutside = false; // while reviewOutside() runs
+    QSet<quint64> m_ignored;        // runs whose outcome nobody waits for any more
 };
 
 } // namespace ango::runtime

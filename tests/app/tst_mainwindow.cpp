@@ -6,7 +6,7 @@
 #include "callbacks/functioncallback.h"
 #include "console/consolecontroller.h"
 #include "hub/localhub.h"
-#include "hubpeer.h"
+#include "nodehub.h"
 #include "jsoncompare.h"
 #include "mainwindow.h"
 #include "panels/config/configeditor.h"
@@ -124,6 +124,9 @@ void registerTestCallbacks()
         });
 }
 
+const QString kLocalHubPlugin = QStringLiteral("local-plugin");
+const QString kLocalHubSecret = QStringLiteral("local-secret-value");
+
 json objectsOf(const json &answer)
 {
     return answer.is_object() ? answer.value("objects", json::array()) : json::array();
@@ -161,6 +164,7 @@ private Q_SLOTS:
     void localHubRunsShowInThePreviewWithTheWindowsMapping();
     void exportedProfileIsWhatTheRunnerReads();
     void holdAppliesToTheConsolesOwnRuns();
+    void holdAppliesToAnOutsidePluginsRuns();
     void wrongTypedPayloadFieldsAreAnsweredNotThrown_data();
     void wrongTypedPayloadFieldsAreAnsweredNotThrown();
 
@@ -168,6 +172,10 @@ private:
     QPushButton *runButton() const { return m_window->findChild<QPushButton *>(u"runButton"_qs); }
     QLabel *runOutcome() const { return m_window->findChild<QLabel *>(u"runOutcomeLabel"_qs); }
     bool runAndWait();
+    // The Local hub panel started with the sample image, and an SDK-style python-socketio plugin
+    // (tests/peers/python/plugin_client.py) started against it with the line the panel shows:
+    // wait for hub()->isLive(kLocalHubPlugin). Null when the hub did not start.
+    std::unique_ptr<test::PeerProcess> startLocalHubPlugin();
     // Fills the Run panel for a project asset on `api` (the API host of the Connection panel).
     void chooseProjectAsset(const QUrl &api, const QString &projectId, const QString &asset,
                             bool byExternalId, const QString &apiKey);
@@ -969,28 +977,36 @@ void tst_MainWindow::secretFieldSaysWhereTheSecretGoes()
              qPrintable(field->placeholderText()));
 }
 
+std::unique_ptr<test::PeerProcess> tst_MainWindow::startLocalHubPlugin()
+{
+    LocalHubPanel *panel = m_window->localHubPanel();
+    const QString pluginId = kLocalHubPlugin;
+    panel->setPluginId(pluginId);
+    panel->setSecret(kLocalHubSecret);
+    panel->setPort(0);
+    panel->setAssetPath(sampleImageCopy());
+    if (!panel->start())
+        return nullptr;
+    QMap<QString, QString> environment = panel->hub()->startEnvironment(pluginId);
+    environment.insert(u"ANGO_PLUGIN_SECRET"_qs, kLocalHubSecret);
+    auto plugin = std::make_unique<test::PeerProcess>(
+        u"/usr/bin/python3"_qs, QStringList{test::sourcePath(u"tests/peers/python/plugin_client.py"_qs)},
+        environment);
+    plugin->start();
+    return plugin;
+}
+
 void tst_MainWindow::localHubRunsShowInThePreviewWithTheWindowsMapping()
 {
     // The author's script (an SDK-style python-socketio plugin) started against the console's
     // local hub with the line the panel shows; Run in the panel; the answer lands in the preview.
     LocalHubPanel *panel = m_window->localHubPanel();
-    QVERIFY(panel);
-    const QString pluginId = u"local-plugin"_qs;
-    const QString secret = u"local-secret-value"_qs;
-    panel->setPluginId(pluginId);
-    panel->setSecret(secret);
-    panel->setPort(0);
-    panel->setAssetPath(sampleImageCopy());
-    QVERIFY(panel->start());
-
-    QMap<QString, QString> environment = panel->hub()->startEnvironment(pluginId);
-    environment.insert(u"ANGO_PLUGIN_SECRET"_qs, secret);
-    test::PeerProcess plugin(u"/usr/bin/python3"_qs,
-                             {test::sourcePath(u"tests/peers/python/plugin_client.py"_qs)},
-                             environment);
-    plugin.start();
-    QTRY_VERIFY2_WITH_TIMEOUT(panel->hub()->isLive(pluginId), qPrintable(plugin.diagnostics()),
-                              15000);
+    const QString secret = kLocalHubSecret;
+    const auto started = startLocalHubPlugin();
+    QVERIFY(started);
+    test::PeerProcess &plugin = *started;
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->hub()->isLive(kLocalHubPlugin),
+                              qPrintable(plugin.diagnostics()), 15000);
 
     // The run carries the window's mapping and config, as edited there.
     m_window->configEditor()->setConfigJson(u"{\"threshold\": 0.25}"_qs);
@@ -1127,7 +1143,7 @@ void tst_MainWindow::wrongTypedPayloadFieldsAreAnsweredNotThrown()
     QFETCH(QString, field);
     QFETCH(QString, value);
     QVERIFY(m_window->controller()->useCallback(u"recorder"_qs, {}));
-    test::HubPeer hub;
+    test::NodeHub hub;
     hub.start();
     QTRY_VERIFY_WITH_TIMEOUT(hub.port() > 0, 15000);
     ConnectionProfile profile;
@@ -1151,6 +1167,68 @@ void tst_MainWindow::wrongTypedPayloadFieldsAreAnsweredNotThrown()
     hub.sendPlugin(payload);
     QTRY_COMPARE_WITH_TIMEOUT(hub.forSession("response", "after").size(), 1, 10000);
     QVERIFY(m_window->isVisible());
+}
+
+
+// The review gate holds what an outside plugin answered a Local hub run as it holds every run:
+// nothing is shown until it is approved (then as delivered), and a discarded one is dropped with
+// one log line.
+void tst_MainWindow::holdAppliesToAnOutsidePluginsRuns()
+{
+    m_window->controller()->setReviewPolicy(runtime::ReviewPolicy::Hold);
+    LocalHubPanel *panel = m_window->localHubPanel();
+    const auto plugin = startLocalHubPlugin();
+    QVERIFY(plugin);
+    QTRY_VERIFY2_WITH_TIMEOUT(panel->hub()->isLive(kLocalHubPlugin),
+                              qPrintable(plugin->diagnostics()), 15000);
+    ReviewPanel *review = m_window->reviewPanel();
+    QSignalSpy shown(m_window, &MainWindow::localHubResultShown);
+    QSignalSpy finished(panel, &LocalHubPanel::runFinished);
+
+    QVERIFY(panel->sendRun());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+    QTRY_COMPARE(review->pendingCount(), 1);
+    QCOMPARE(shown.count(), 0);
+    QCOMPARE(m_window->preview()->scene()->objectCount(), 0);
+    const auto outcome = finished.first().first().value<hub::RunOutcome>();
+    QVERIFY2(outcome.ok, qPrintable(outcome.error + plugin->diagnostics()));
+    const runtime::PendingResult held = m_window->controller()->runtime()->pendingResults().first();
+    QVERIFY(held.local);
+    QCOMPARE(held.session, outcome.session);
+    const runtime::Run *run = m_window->controller()->runs()->runOfPending(held.id);
+    QVERIFY(run);
+    QCOMPARE(run->source, runtime::RunSource::Outside);
+
+    review->approveCurrent();
+    QTRY_COMPARE(shown.count(), 1);
+    QCOMPARE(shown.first().at(0).toString(), outcome.session);
+    QVERIFY(shown.first().at(1).toBool());
+    QCOMPARE(m_window->preview()->scene()->objectCount(), int(objectsOf(outcome.result).size()));
+    QCOMPARE(review->pendingCount(), 0);
+    QCOMPARE(run->outcome, runtime::RunOutcome::Delivered);
+
+    // The next one discarded: not shown as delivered, logged once, gone from Review.
+    QVERIFY(panel->sendRun());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 15000);
+    QTRY_COMPARE(review->pendingCount(), 1);
+    const QString second = finished.last().first().value<hub::RunOutcome>().session;
+    review->discardCurrent();
+    QTRY_COMPARE(shown.count(), 2);
+    QCOMPARE(shown.last().at(0).toString(), second);
+    QVERIFY(!shown.last().at(1).toBool());
+    QCOMPARE(review->pendingCount(), 0);
+    QVERIFY(m_window->controller()->runtime()->pendingResults().isEmpty());
+    LogModel *log = m_window->logPanel()->model();
+    log->flush();
+    int discardedLines = 0;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const logging::LogEntry entry = log->entry(row);
+        if (entry.session == second && entry.category == u"runtime"_qs
+            && entry.message.contains(u"discarded"_qs))
+            ++discardedLines;
+    }
+    QCOMPARE(discardedLines, 1);
+    panel->stop();
 }
 
 QTEST_MAIN(tst_MainWindow)

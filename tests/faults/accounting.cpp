@@ -14,7 +14,7 @@ QString Tally::summary() const
         .arg(errors);
 }
 
-Answers responsesAtHub(const FaultHub &hub, const std::string &prefix)
+Answers responsesAtHub(const NodeHub &hub, const std::string &prefix)
 {
     Answers answers;
     for (const auto &record : hub.records()) {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "faulthub.h"
+#include "nodehub.h"
 
 #include <QString>
 
@@ -39,7 +39,7 @@ struct Answers
 
 // The `response` events the hub received whose session starts with `prefix` (so that a case's
 // own markers do not count).
-Answers responsesAtHub(const FaultHub &hub, const std::string &prefix);
+Answers responsesAtHub(const NodeHub &hub, const std::string &prefix);
 
 Tally tally(const std::vector<std::string> &sessions, const Answers &answers);
 

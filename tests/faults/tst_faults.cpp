@@ -4,7 +4,7 @@
 #include "callbacks/callbackfactory.h"
 #include "callbacks/democallback.h"
 #include "callbacks/functioncallback.h"
-#include "faulthub.h"
+#include "nodehub.h"
 #include "recordinghttpserver.h"
 #include "rest/restclient.h"
 #include "runtime/pluginruntime.h"
@@ -149,7 +149,7 @@ private:
     bool logged(logging::Level level, const QString &text) const;
     QString diagnostics() const;
 
-    std::unique_ptr<test::FaultHub> m_hub;
+    std::unique_ptr<test::NodeHub> m_hub;
     std::unique_ptr<test::RecordingHttpServer> m_api;
     std::unique_ptr<runtime::PluginRuntime> m_runtime;
     QList<logging::LogEntry> m_logs;
@@ -180,7 +180,7 @@ void tst_Faults::cleanup()
 
 void tst_Faults::startHub(int pingIntervalMs, int pingTimeoutMs)
 {
-    m_hub = std::make_unique<test::FaultHub>(pingIntervalMs, pingTimeoutMs);
+    m_hub = std::make_unique<test::NodeHub>(pingIntervalMs, pingTimeoutMs);
     m_hub->start();
     QTRY_VERIFY2_WITH_TIMEOUT(m_hub->port() > 0, qPrintable(m_hub->diagnostics()), 15000);
 }

@@ -3,6 +3,7 @@
 #include "testpaths.h"
 
 #include <QFileInfo>
+#include <QMetaMethod>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QTimer>
@@ -118,6 +119,11 @@ qint64 PeerProcess::pid() const
     return m_process.processId();
 }
 
+void PeerProcess::write(const QByteArray &data)
+{
+    m_process.write(data);
+}
+
 QString PeerProcess::diagnostics() const
 {
     QString state;
@@ -152,7 +158,11 @@ void PeerProcess::readStdout()
                 continue;
             }
         }
-        m_stderr += QStringLiteral("[stdout] ") + QString::fromUtf8(line) + QLatin1Char('\n');
+        static const QMetaMethod lineSignal = QMetaMethod::fromSignal(&PeerProcess::lineReceived);
+        if (isSignalConnected(lineSignal))
+            Q_EMIT lineReceived(line);
+        else
+            m_stderr += QStringLiteral("[stdout] ") + QString::fromUtf8(line) + QLatin1Char('\n');
     }
 }
 
@@ -166,16 +176,22 @@ void PeerProcess::readStderr()
         m_stderr.remove(0, m_stderr.size() - kMaxCapturedStderr);
 }
 
-std::unique_ptr<PeerProcess> startNodePeer(QMap<QString, QString> environment)
+std::unique_ptr<PeerProcess> startNodeScript(const QString &script,
+                                             QMap<QString, QString> environment)
 {
     QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
     if (node.isEmpty())
         node = QStringLiteral("node"); // fails to start; diagnostics() says so
     auto peer = std::make_unique<PeerProcess>(
-        node, QStringList{sourcePath(QStringLiteral("tests/peers/node/server.js"))},
+        node, QStringList{sourcePath(QStringLiteral("tests/peers/node/") + script)},
         std::move(environment));
     peer->start();
     return peer;
+}
+
+std::unique_ptr<PeerProcess> startNodePeer(QMap<QString, QString> environment)
+{
+    return startNodeScript(QStringLiteral("server.js"), std::move(environment));
 }
 
 std::unique_ptr<PeerProcess> startPythonPeer(QMap<QString, QString> environment)

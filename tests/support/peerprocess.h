@@ -34,6 +34,8 @@ public:
 
     int port() const { return m_port; }
     qint64 pid() const;
+    // To the peer's stdin (peers that take commands, such as tests/peers/node/hub.js).
+    void write(const QByteArray &data);
     QString standardError() const { return m_stderr; }
 
     // For failure messages: the command, its state, its exit status and the end of its stderr.
@@ -41,6 +43,9 @@ public:
 
 Q_SIGNALS:
     void ready(int port);
+    // A line on stdout other than "PORT=<n>". While something listens, such lines are not kept
+    // for diagnostics() (a peer reporting records prints many).
+    void lineReceived(const QByteArray &line);
     void finished(int exitCode, QProcess::ExitStatus status);
 
 private:
@@ -55,6 +60,10 @@ private:
     int m_port = 0;
     bool m_paused = false;
 };
+
+// A script of tests/peers/node (by its file name) with node from PATH. Already started.
+std::unique_ptr<PeerProcess> startNodeScript(const QString &script,
+                                             QMap<QString, QString> environment = {});
 
 // The Node socket.io 4.8 peer (tests/peers/node/server.js) with node from PATH. Environment:
 // PORT, PING_INTERVAL, PING_TIMEOUT, MAX_PAYLOAD, DEBUG_PEER. Already started.

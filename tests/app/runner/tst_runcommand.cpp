@@ -1,4 +1,4 @@
-#include "hubpeer.h"
+#include "nodehub.h"
 #include "jsoncompare.h"
 #include "recordinghttpserver.h"
 #include "runnerprocess.h"
@@ -79,7 +79,7 @@ private:
         return m_hub->diagnostics() + QStringLiteral("\n--- runner ---\n") + m_runner->tail();
     }
 
-    std::unique_ptr<ango::test::HubPeer> m_hub;
+    std::unique_ptr<ango::test::NodeHub> m_hub;
     std::unique_ptr<ango::test::RecordingHttpServer> m_api;
     std::unique_ptr<Runner> m_runner;
 };
@@ -122,7 +122,7 @@ void tst_RunCommand::badFlagsExitWithTwoNamingTheFlag()
 void tst_RunCommand::initTestCase()
 {
     QVERIFY2(QFileInfo::exists(kConsole), qPrintable(kConsole));
-    m_hub = std::make_unique<ango::test::HubPeer>();
+    m_hub = std::make_unique<ango::test::NodeHub>();
     m_hub->start();
     m_api = std::make_unique<ango::test::RecordingHttpServer>();
     QVERIFY(m_api->listen());

@@ -1,4 +1,4 @@
-#include "hubpeer.h"
+#include "nodehub.h"
 #include "jsoncompare.h"
 #include "recordinghttpserver.h"
 #include "runnerprocess.h"
@@ -129,7 +129,7 @@ private:
     }
 
     QTemporaryDir m_dir;
-    std::unique_ptr<ango::test::HubPeer> m_hub;
+    std::unique_ptr<ango::test::NodeHub> m_hub;
     std::unique_ptr<ango::test::RecordingHttpServer> m_api;
 };
 
@@ -138,7 +138,7 @@ void tst_RunPython::initTestCase()
     QVERIFY2(QFileInfo::exists(ango::test::consolePath()), qPrintable(ango::test::consolePath()));
     QVERIFY2(QFileInfo(kPython).isExecutable(), "the Debian python3 is needed");
     QVERIFY(m_dir.isValid());
-    m_hub = std::make_unique<ango::test::HubPeer>();
+    m_hub = std::make_unique<ango::test::NodeHub>();
     m_hub->start();
     m_api = std::make_unique<ango::test::RecordingHttpServer>();
     QVERIFY(m_api->listen());

@@ -1,6 +1,6 @@
 #include "callbacks/democallback.h"
 #include "callbacks/functioncallback.h"
-#include "hubpeer.h"
+#include "nodehub.h"
 #include "jsoncompare.h"
 #include "recordinghttpserver.h"
 #include "runtime/pluginruntime.h"
@@ -89,7 +89,7 @@ private:
     }
     QString diagnostics() const;
 
-    std::unique_ptr<test::HubPeer> m_hub;
+    std::unique_ptr<test::NodeHub> m_hub;
     std::unique_ptr<test::RecordingHttpServer> m_api;
     std::unique_ptr<callbacks::Callback> m_callback;
     std::unique_ptr<runtime::PluginRuntime> m_runtime;
@@ -101,7 +101,7 @@ void tst_PluginRuntime::init()
 {
     m_logs.clear();
     m_events.clear();
-    m_hub = std::make_unique<test::HubPeer>();
+    m_hub = std::make_unique<test::NodeHub>();
     m_hub->start();
     m_api = std::make_unique<test::RecordingHttpServer>();
     QVERIFY(m_api->listen());

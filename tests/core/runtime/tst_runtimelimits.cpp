@@ -4,7 +4,7 @@
 
 #include "callbacks/democallback.h"
 #include "hostilepeer.h"
-#include "hubpeer.h"
+#include "nodehub.h"
 #include "logging/logentry.h"
 #include "recordinghttpserver.h"
 #include "runtime/pluginruntime.h"
@@ -64,7 +64,7 @@ private:
         return text;
     }
 
-    std::unique_ptr<test::HubPeer> m_hub;
+    std::unique_ptr<test::NodeHub> m_hub;
     callbacks::DemoCallback m_callback;
     std::unique_ptr<runtime::PluginRuntime> m_runtime;
     QList<logging::LogEntry> m_logs;
@@ -73,7 +73,7 @@ private:
 void tst_RuntimeLimits::init()
 {
     m_logs.clear();
-    m_hub = std::make_unique<test::HubPeer>();
+    m_hub = std::make_unique<test::NodeHub>();
     m_hub->start();
     QTRY_VERIFY2_WITH_TIMEOUT(m_hub->port() > 0, qPrintable(m_hub->diagnostics()), 15000);
 }
