@@ -1,5 +1,7 @@
 #include "runtime/pluginruntime_p.h"
 
+#include "common/networkfault.h"
+
 namespace ango::runtime {
 
 // ---------------------------------------------------------------------------------------------
@@ -47,8 +49,12 @@ void PluginRuntime::Private::createClients()
                      [this](const QString &nsp, const QString &message, const json &) {
                          if (nsp != kNamespace)
                              return;
-                         status.lastError
-                             = QStringLiteral("the hub refused %1: %2").arg(nsp, message);
+                         // In the words of every other connection failure; never the secret.
+                         net::FaultContext context = net::FaultContext::of(options.hubUrl);
+                         context.pluginId = options.pluginId;
+                         context.detail = message;
+                         status.lastError = net::describeNetworkFault(
+                             net::NetworkFault::WrongCredentials, context);
                          log(logging::Level::Error, QStringLiteral("hub"), status.lastError);
                          onNamespaceLost(status.lastError);
                          scheduleRejoin();
