@@ -1,9 +1,25 @@
 #include "scriptlauncher.h"
 
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QTimer>
 
 namespace ango::app {
+
+namespace {
+
+// Python writes its logging and its tracebacks to stderr alike: only what reads as a failure is
+// a warning, so a plugin's ordinary INFO lines do not look alarming in the log.
+logging::Level levelOf(const QString &kind, const QString &line)
+{
+    static const QRegularExpression failure(QStringLiteral(
+        R"(^Traceback \(most recent call last\)|^\w+(Error|Exception)\b|\[(ERROR|CRITICAL)\]|^(ERROR|CRITICAL):)"));
+    if (kind == QLatin1String("stderr") && failure.match(line).hasMatch())
+        return logging::Level::Warning;
+    return logging::Level::Info;
+}
+
+} // namespace
 
 ScriptLauncher::ScriptLauncher(QObject *parent)
     : QObject(parent)
@@ -144,8 +160,7 @@ void ScriptLauncher::emitLine(const Channel &channel, QByteArray raw)
     for (const QString &secret : std::as_const(m_launch.secrets))
         if (!secret.isEmpty())
             line.replace(secret, QStringLiteral("***"));
-    log(channel.kind == QLatin1String("stderr") ? logging::Level::Warning : logging::Level::Info,
-        channel.kind, line);
+    log(levelOf(channel.kind, line), channel.kind, line);
     if (m_shownLines == kMaxLinesPerRun)
         log(logging::Level::Warning, QStringLiteral("output"),
             tr("the script printed %1 lines: the rest of its output is not shown")

@@ -45,7 +45,8 @@ QByteArray sdkScript(const QString &flavour)
              "print('my secret is ' + os.environ.get('ANGO_PLUGIN_SECRET', ''), flush=True)\n"
              "if __name__ == '__main__':\n"
              "    plugin = ModelPlugin(id='hard-coded-id', secret='hard-coded-secret',\n"
-             "                         callback=sample_callback, host='https://imeritapi.ango.ai')\n"
+             "                         callback=sample_callback, "
+             "host='https://imeritapi.ango.ai')\n"
              "    run(plugin, host='https://plugin.imerit.ango.ai')\n";
 }
 
@@ -136,8 +137,9 @@ private Q_SLOTS:
                  u"imerit_ango is not installed in python3; the line uses the console's shim."_qs);
         QVERIFY(panel->findChild<QLabel *>(u"localHubShimNoteLabel"_qs)->isVisible());
 
-        const QString script = m_dir.filePath(u"line_%1.py"_qs.arg(QString::fromLatin1(QTest::currentDataTag()))
-                                                  .replace(QRegularExpression(u"\\W"_qs), u"_"_qs));
+        const QString script
+            = m_dir.filePath(u"line_%1.py"_qs.arg(QString::fromLatin1(QTest::currentDataTag()))
+                                 .replace(QRegularExpression(u"\\W"_qs), u"_"_qs));
         test::writeFile(script, sdkScript(flavour));
         panel->setScriptPath(script);
         const QString line = panel->startCommand();
@@ -158,8 +160,8 @@ private Q_SLOTS:
         const auto outcome = finished.at(0).at(0).value<hub::RunOutcome>();
         QVERIFY2(outcome.ok, qPrintable(outcome.error + shell.diagnostics()));
         QCOMPARE(outcome.workflow, workflow);
-        const json objects = workflow ? outcome.result.at("answer").at("objects")
-                                      : outcome.result.at("objects");
+        const json objects
+            = workflow ? outcome.result.at("answer").at("objects") : outcome.result.at("objects");
         QCOMPARE(objects.size(), 1u);
         QVERIFY2(objects.at(0).contains(tool.toStdString()), objects.dump().c_str());
     }
@@ -181,7 +183,8 @@ private Q_SLOTS:
         QTest::mouseClick(launch, Qt::LeftButton);
         QCOMPARE(panel->findChild<QLineEdit *>(u"localHubScriptEdit"_qs)->text(), script);
         QTRY_VERIFY_WITH_TIMEOUT(panel->hub()->isLive(kPluginId), 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(countMessages(log, u"plugin script up"_qs, u"script"_qs), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(countMessages(log, u"plugin script up"_qs, u"script"_qs), 1,
+                                  5000);
         QVERIFY(stop->isEnabled());
         QVERIFY(!launch->isEnabled());
 
@@ -228,14 +231,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("source");
         QTest::addColumn<QString>("message");
-        QTest::newRow("exit code") << QByteArray("import sys\nsys.exit(3)\n")
-                                   << u"ended.py ended with exit code 3"_qs;
-        QTest::newRow("normal end") << QByteArray("print('bye')\n")
-                                    << u"ended.py ended (exit code 0)"_qs;
-        QTest::newRow("crash") << QByteArray("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+        QTest::newRow("exit code")
+            << QByteArray("import sys\nsys.exit(3)\n") << u"ended.py ended with exit code 3"_qs;
+        QTest::newRow("normal end")
+            << QByteArray("print('bye')\n") << u"ended.py ended (exit code 0)"_qs;
+        QTest::newRow("crash") << QByteArray(
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
                                << u"ended.py crashed: the python process was killed by a signal"_qs;
-        QTest::newRow("missing module")
-            << QByteArray("import no_such_module_anywhere\n") << u"ended.py ended with exit code 1"_qs;
+        QTest::newRow("missing module") << QByteArray("import no_such_module_anywhere\n")
+                                        << u"ended.py ended with exit code 1"_qs;
     }
 
     void exitIsReportedInPlainWords()
@@ -254,6 +258,19 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(running.size(), 2, 15000);
         QCOMPARE(messagesOf(log, u"exit"_qs), QStringList{message});
         QCOMPARE(launcher.lastExit(), message);
+        // A traceback's lines read as a failure; a plain print does not.
+        for (const QList<QVariant> &arguments : log) {
+            const auto entry = arguments.at(0).value<logging::LogEntry>();
+            if (entry.kind == QLatin1String("stderr")
+                && entry.message.startsWith(u"ModuleNotFoundError"_qs))
+                QCOMPARE(entry.level, logging::Level::Warning);
+            if (entry.kind == QLatin1String("stdout"))
+                QCOMPARE(entry.level, logging::Level::Info);
+        }
+        if (QByteArray(QTest::currentDataTag()) == "missing module")
+            QVERIFY(messagesOf(log, u"stderr"_qs)
+                        .contains(
+                            u"ModuleNotFoundError: No module named 'no_such_module_anywhere'"_qs));
     }
 
     void outputIsBounded()
@@ -279,7 +296,8 @@ private Q_SLOTS:
                                     + u"… (3000 more characters)"_qs);
         // Nothing silently lost: shown lines plus the counted ones are all 602 lines.
         qint64 notShown = 0;
-        static const QRegularExpression counted(u"^(\\d+) lines of the script's output were not shown"_qs);
+        static const QRegularExpression counted(
+            u"^(\\d+) lines of the script's output were not shown"_qs);
         for (const QString &text : messagesOf(log, u"output"_qs)) {
             const auto match = counted.match(text);
             if (match.hasMatch())
