@@ -183,8 +183,9 @@ void ScriptControls::updateState()
 {
     const bool listening = m_hub && m_hub->isListening();
     const bool running = m_launcher->isRunning();
+    // The note is about the line, which only exists while the hub listens.
     m_note->setText(note());
-    m_note->setVisible(!note().isEmpty());
+    m_note->setVisible(listening && !note().isEmpty());
     m_launch->setEnabled(listening && !running && !m_launchPending);
     m_launch->setToolTip(listening ? tr("Start the plugin script with the line's environment; "
                                         "its output goes to the log")

@@ -221,7 +221,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(panel->scriptControls()->launcher()->isRunning(), 20000);
         const qint64 pid = panel->scriptControls()->launcher()->processId();
         QVERIFY(pid > 0);
+        auto *note = panel->findChild<QLabel *>(u"localHubShimNoteLabel"_qs);
+        QVERIFY(note->isVisible() || panel->scriptControls()->note().isEmpty());
         panel->stop();
+        // The note speaks of the line, which is gone with the hub.
+        QVERIFY(!note->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(!panel->scriptControls()->launcher()->isRunning(), 10000);
         QVERIFY(!QFileInfo::exists(u"/proc/%1/cmdline"_qs.arg(pid))
                 || QFile(u"/proc/%1/cmdline"_qs.arg(pid)).size() == 0);
