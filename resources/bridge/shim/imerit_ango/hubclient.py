@@ -307,9 +307,19 @@ class Connection:
         opening = self.ws.receive_text()
         if not opening or not opening.startswith("0"):
             raise HubError("%s is not a Socket.IO hub (it sent %r)" % (self.ws.host, (opening or "")[:80]))
+        try:
+            handshake = json.loads(opening[1:])
+            silence = (handshake.get("pingInterval", 25000) + handshake.get("pingTimeout", 20000)) / 1000.0
+        except (ValueError, AttributeError, TypeError):
+            silence = 45.0
+        # The hub pings every pingInterval: silence past interval + timeout means it is gone.
+        self.ws.sock.settimeout(silence)
         self.ws.send_text("40%s," % NAMESPACE)
         while True:
-            text = self.ws.receive_text()
+            try:
+                text = self.ws.receive_text()
+            except socket.timeout:
+                raise HubError("%s sent nothing for %g s (no ping): the hub is gone" % (self.ws.host, silence))
             if text is None or not self.dispatch(text):
                 break
         self.stopped.set()
