@@ -327,6 +327,10 @@ Result<void> MainWindow::exportProfile(const QString &path) const
 void MainWindow::wireLocalHub()
 {
     connect(m_localHub, &LocalHubPanel::logged, m_log, &LogPanel::append);
+    // The Callback panel's python script is what Launch starts unless another is chosen.
+    m_localHub->setCallbackSpec(m_callback->spec());
+    connect(m_callback, &CallbackPanel::applyRequested, m_localHub,
+            [this](const QString &spec) { m_localHub->setCallbackSpec(spec); });
     // Runs sent to the author's script carry what the console's mapping and config say.
     m_localHub->setCategorySchema(m_mapping->categorySchema());
     connect(m_mapping, &ClassMappingPanel::categorySchemaChanged, this,

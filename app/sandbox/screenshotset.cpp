@@ -1,8 +1,13 @@
 #include "screenshotset.h"
 
 #include "console/consolecontroller.h"
+#include "hub/localhub.h"
+#include "hub/socketsession.h"
 #include "mainwindow.h"
 #include "panels/config/configeditor.h"
+#include "panels/localhub/localhubpanel.h"
+#include "panels/localhub/scriptcontrols.h"
+#include "panels/localhub/scriptlauncher.h"
 #include "panels/log/logfiltermodel.h"
 #include "panels/log/logmodel.h"
 #include "panels/log/logpanel.h"
@@ -19,9 +24,11 @@
 
 #include <QCoreApplication>
 #include <QDockWidget>
+#include <QFile>
 #include <QFutureWatcher>
 #include <QImage>
 #include <QPainter>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -88,9 +95,10 @@ ScreenshotSet::ScreenshotSet(MainWindow &window, const QString &directory)
     , m_window(window)
     , m_directory(directory)
 {
-    m_steps = {[this] { shootMainPictures(); },    [this] { shootLogTimeline(); },
-               [this] { shootMappingUnmapped(); }, [this] { shootConfigInvalid(); },
-               [this] { shootHugeImage(); },       [this] { shootReviewHeld(); }};
+    m_steps = {[this] { shootMainPictures(); },      [this] { shootLogTimeline(); },
+               [this] { shootMappingUnmapped(); },   [this] { shootConfigInvalid(); },
+               [this] { shootLocalHubConnected(); }, [this] { shootHugeImage(); },
+               [this] { shootReviewHeld(); }};
 }
 
 ScreenshotSet::~ScreenshotSet() = default;
@@ -99,8 +107,8 @@ QStringList ScreenshotSet::fileNames()
 {
     return {QStringLiteral("main-1280x800.png"),  QStringLiteral("main-1920x1080.png"),
             QStringLiteral("log-timeline.png"),   QStringLiteral("mapping-unmapped.png"),
-            QStringLiteral("config-invalid.png"), QStringLiteral("huge-image.png"),
-            QStringLiteral("review-held.png")};
+            QStringLiteral("config-invalid.png"), QStringLiteral("localhub-connected.png"),
+            QStringLiteral("huge-image.png"),     QStringLiteral("review-held.png")};
 }
 
 void ScreenshotSet::start()
@@ -285,6 +293,103 @@ void ScreenshotSet::shootConfigInvalid()
         next();
     });
     shoot(QStringLiteral("config-invalid.png"));
+}
+
+// Selects the newest log line whose message contains `text` and shows it in the Detail tab.
+void ScreenshotSet::selectLogLine(const QString &text)
+{
+    LogPanel *log = m_window.logPanel();
+    log->model()->flush();
+    QAbstractItemModel *rows = log->filterModel();
+    for (int row = rows->rowCount() - 1; row >= 0; --row) {
+        const QModelIndex index = rows->index(row, LogModel::MessageColumn);
+        if (!index.data().toString().contains(text))
+            continue;
+        log->view()->setCurrentIndex(index);
+        log->view()->scrollTo(index);
+        break;
+    }
+    if (auto *tabs = log->findChild<QTabWidget *>())
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->tabText(i).contains(QLatin1String("Detail")))
+                tabs->setCurrentIndex(i);
+}
+
+// The sample model as an SDK-style script, started with the Launch button's path (the shim when
+// python3 has no SDK), connected to the Local hub, and a run of it on screen.
+void ScreenshotSet::shootLocalHubConnected()
+{
+    const QString picture = QStringLiteral("localhub-connected.png");
+    const QString script = m_scratch.filePath(QStringLiteral("sample_plugin.py"));
+    const QString image = m_scratch.filePath(QStringLiteral("sample.png"));
+    for (const auto &[from, to] :
+         {std::pair{QStringLiteral(":/sample/sample_plugin.py"), script},
+          std::pair{QStringLiteral(":/sample/sample-answer.json"),
+                    m_scratch.filePath(QStringLiteral("sample-answer.json"))},
+          std::pair{sandbox::sampleImagePath(), image}}) {
+        if (!QFile::exists(to) && !QFile::copy(from, to)) {
+            fail(picture, QStringLiteral("cannot write %1").arg(to));
+            return;
+        }
+    }
+    LocalHubPanel *panel = m_window.localHubPanel();
+    const QString pluginId = QStringLiteral("sandbox-sample");
+    panel->setPluginId(pluginId);
+    panel->setSecret(hub::randomId(24));
+    panel->setScriptPath(script);
+    panel->setAssetPath(image);
+    panel->setWorkflow(false);
+    raiseDock(m_window, "localHubDock");
+    if (!panel->start()) {
+        fail(picture, QStringLiteral("the local hub did not start"));
+        return;
+    }
+    auto connections = std::make_shared<QList<QMetaObject::Connection>>();
+    auto finish = [this, connections] {
+        for (const auto &c : std::as_const(*connections))
+            disconnect(c);
+    };
+    *connections
+        << connect(panel->hub(), &hub::LocalHub::pluginChanged, this,
+                   [this, panel, pluginId, picture, finish](const hub::ConnectedPlugin &) {
+                       if (!panel->hub()->isLive(pluginId) || !panel->sessionInFlight().isEmpty())
+                           return;
+                       if (!panel->sendRun()) {
+                           finish();
+                           fail(picture, QStringLiteral("the run was not sent"));
+                       }
+                   })
+        << connect(&m_window, &MainWindow::localHubResultShown, this,
+                   [this, panel, picture, finish](const QString &, bool ok) {
+                       finish();
+                       if (!ok) {
+                           fail(picture, QStringLiteral("the plugin's run failed"));
+                           return;
+                       }
+                       // The hub and the script stop once the picture is taken; the status
+                       // bar's word on this run must not caption the next pictures.
+                       m_steps.insert(m_steps.begin() + qsizetype(m_nextStep), [this, panel] {
+                           panel->stop();
+                           m_window.statusBar()->clearMessage();
+                           m_window.logPanel()->view()->setCurrentIndex(QModelIndex());
+                           raiseDock(m_window, "callbackDock");
+                           next();
+                       });
+                       selectLogLine(QStringLiteral("connected to"));
+                       shoot(picture, largeWindow());
+                   })
+        << connect(panel->scriptControls()->launcher(), &ScriptLauncher::runningChanged, this,
+                   [this, panel, picture, finish](bool running) {
+                       if (running)
+                           return;
+                       finish();
+                       fail(picture, QStringLiteral("the sample script ended: ")
+                                         + panel->scriptControls()->launcher()->lastExit());
+                   });
+    if (!panel->scriptControls()->launch()) {
+        finish();
+        fail(picture, QStringLiteral("Launch did not start the sample script"));
+    }
 }
 
 void ScreenshotSet::shootHugeImage()

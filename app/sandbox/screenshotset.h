@@ -49,6 +49,8 @@ private:
     void shootLogTimeline();
     void shootMappingUnmapped();
     void shootConfigInvalid();
+    void shootLocalHubConnected();
+    void selectLogLine(const QString &text);
     void shootHugeImage();
     void shootReviewHeld();
 

@@ -190,7 +190,7 @@ QMap<QString, QString> LocalHub::startEnvironment(const QString &pluginId) const
 }
 
 QString LocalHub::startCommand(const QString &pluginId, const QString &scriptPath,
-                               bool revealSecret) const
+                               bool revealSecret, const QString &pythonPath) const
 {
     const auto quote = [](const QString &value) -> QString {
         static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:@%+=,-]+$"));
@@ -202,6 +202,9 @@ QString LocalHub::startCommand(const QString &pluginId, const QString &scriptPat
     };
     const auto environment = startEnvironment(pluginId);
     QStringList parts;
+    if (!pythonPath.isEmpty()) // keeps the user's own PYTHONPATH entries after it
+        parts << QStringLiteral("PYTHONPATH=") + quote(pythonPath)
+                     + QStringLiteral("\"${PYTHONPATH:+:$PYTHONPATH}\"");
     for (const QString &name : {QStringLiteral("ANGO_HOST"), QStringLiteral("ANGO_API_HOST"),
                                 QStringLiteral("ANGO_PLUGIN_ID")})
         parts << name + QLatin1Char('=') + quote(environment.value(name));

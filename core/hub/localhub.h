@@ -51,9 +51,11 @@ public:
     // ANGO_API_HOST, ANGO_PLUGIN_ID, ANGO_PLUGIN_SECRET) and the command. Unless revealSecret,
     // the secret appears as the shell reference "$ANGO_PLUGIN_SECRET", so the line can be shown
     // or logged as it is.
+    // pythonPath, when not empty, goes first on PYTHONPATH (before what the shell already has):
+    // the console's imerit_ango shim, for a python without the SDK.
     QMap<QString, QString> startEnvironment(const QString &pluginId) const;
     QString startCommand(const QString &pluginId, const QString &scriptPath,
-                         bool revealSecret = false) const;
+                         bool revealSecret = false, const QString &pythonPath = {}) const;
 
     Result<HubAsset> addAsset(const QString &filePath);
     QList<HubAsset> assets() const;

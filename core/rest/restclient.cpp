@@ -1,5 +1,6 @@
 #include "rest/restclient.h"
 
+#include "common/networkfault.h"
 #include "rest/httpfailure.h"
 
 #include "common/jsonlimits.h"
@@ -283,32 +284,22 @@ void RestClient::Private::onFinished(const CallPtr &call, QNetworkReply *reply)
 
     // Transport and proxy errors are below 200; above are Qt's names for HTTP statuses.
     if (status == 0 || (error != QNetworkReply::NoError && int(error) < 200)) {
-        QString reason;
-        switch (error) {
-        case QNetworkReply::ConnectionRefusedError:
-            reason = QStringLiteral("connection refused");
-            break;
-        case QNetworkReply::RemoteHostClosedError:
-            reason = QStringLiteral("the server closed the connection");
-            break;
-        case QNetworkReply::TimeoutError:
-        case QNetworkReply::OperationCanceledError:
-            reason = QStringLiteral("timed out (no data for %1 ms)")
-                         .arg(policy.transferTimeout.count());
-            break;
-        case QNetworkReply::HostNotFoundError:
-            reason = QStringLiteral("host not found");
-            break;
-        default: {
-            // Qt's own text may quote the full URL, query included.
+        // The cause in the words the hub connection uses too (common/networkfault.h).
+        const net::NetworkFault fault = net::faultOfNetworkError(error);
+        net::FaultContext context = net::FaultContext::of(call->currentUrl);
+        if (fault == net::NetworkFault::Timeout)
+            context.waited = policy.transferTimeout;
+        if (fault == net::NetworkFault::TlsFailure || fault == net::NetworkFault::Other) {
+            // Qt's own text names the TLS problem; it may quote the full URL, query included.
             QString text = reply->errorString();
             text.replace(call->currentUrl.toString(),
                          detail::withoutQuery(call->currentUrl).toString());
             text.replace(QString::fromUtf8(call->currentUrl.toEncoded()),
                          detail::withoutQuery(call->currentUrl).toString());
-            reason = text.isEmpty() ? QStringLiteral("network error %1").arg(int(error)) : text;
+            context.detail
+                = text.isEmpty() ? QStringLiteral("network error %1").arg(int(error)) : text;
         }
-        }
+        const QString reason = net::describeNetworkFault(fault, context);
         QPointer<RestClient> alive(q);
         emitFinished(call, status, elapsedMs, body.size(), describe(call, reason));
         if (alive)
@@ -352,7 +343,11 @@ void RestClient::Private::onFinished(const CallPtr &call, QNetworkReply *reply)
     }
 
     QString reason = QStringLiteral("HTTP %1").arg(status);
-    const QString explanation = detail::statusExplanation(status, call->keySent);
+    const QString explanation
+        = net::isCredentialStatus(status) && call->keySent
+              ? net::describeNetworkFault(net::NetworkFault::WrongCredentials,
+                                          net::FaultContext::of(call->currentUrl))
+              : detail::statusExplanation(status, call->keySent);
     if (!explanation.isEmpty())
         reason += QStringLiteral(" (") + explanation + QLatin1Char(')');
     const QString message = detail::serverMessage(body);

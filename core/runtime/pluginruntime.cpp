@@ -1,5 +1,6 @@
 #include "runtime/pluginruntime_p.h"
 
+#include "common/networkfault.h"
 #include "runtime/resthubapi.h"
 #include "runtime/socketiotransport.h"
 
@@ -56,8 +57,12 @@ void PluginRuntime::Private::createClients(RuntimeServices services)
                      [this](const QString &nsp, const QString &message) {
                          if (nsp != kNamespace)
                              return;
-                         status.lastError
-                             = QStringLiteral("the hub refused %1: %2").arg(nsp, message);
+                         // In the words of every other connection failure; never the secret.
+                         net::FaultContext context = net::FaultContext::of(options.hubUrl);
+                         context.pluginId = options.pluginId;
+                         context.detail = message;
+                         status.lastError = net::describeNetworkFault(
+                             net::NetworkFault::WrongCredentials, context);
                          log(logging::Level::Error, QStringLiteral("hub"), status.lastError);
                          onNamespaceLost(status.lastError);
                          scheduleRejoin();

@@ -120,8 +120,12 @@ public:
         QObject::connect(&pingTimer, &QTimer::timeout, q,
                          [this] { transportLost(QStringLiteral("ping timeout")); });
         QObject::connect(&openTimer, &QTimer::timeout, q, [this] {
-            transportLost(QStringLiteral("transport error: no Engine.IO handshake within %1 ms")
-                              .arg(this->options.openTimeout.count()));
+            const QUrl url = Client::engineIoUrl(this->options);
+            net::FaultContext context = net::FaultContext::of(url);
+            context.waited = this->options.openTimeout;
+            context.detail = QStringLiteral("no Engine.IO handshake");
+            transportLost(QStringLiteral("transport error: ")
+                          + net::describeNetworkFault(net::NetworkFault::Timeout, context));
         });
         QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { startTransport(); });
         QObject::connect(&ackTimer, &QTimer::timeout, q, [this] { expireAcks(); });
@@ -256,8 +260,8 @@ public:
         ws->open(QNetworkRequest(Client::engineIoUrl(options)));
     }
 
-    // "transport error: " and the cause in plain words naming host:port, e.g. "127.0.0.1:9
-    // refused the connection: nothing is listening on that port (...)".
+    // "transport error: " and the cause in plain words naming the host, e.g. "127.0.0.1 refused
+    // the connection on port 9 — is the hub running? (...)".
     QString unreachable(QAbstractSocket::SocketError error, const QString &detail) const
     {
         const QUrl url = Client::engineIoUrl(options);

@@ -1,88 +1,26 @@
 #include "transporterror.h"
 
-#include <QObject>
-
 namespace ango::socketio {
 
-TransportFault classifySocketError(QAbstractSocket::SocketError error)
+QString describeTransportFault(TransportFault fault, const QString &hostPort, const QString &detail)
 {
-    switch (error) {
-    case QAbstractSocket::HostNotFoundError:
-        return TransportFault::HostNotFound;
-    case QAbstractSocket::ConnectionRefusedError:
-        return TransportFault::ConnectionRefused;
-    case QAbstractSocket::SslHandshakeFailedError:
-    case QAbstractSocket::SslInternalError:
-    case QAbstractSocket::SslInvalidUserDataError:
-        return TransportFault::TlsFailure;
-    case QAbstractSocket::SocketTimeoutError:
-        return TransportFault::Timeout;
-    case QAbstractSocket::RemoteHostClosedError:
-        return TransportFault::Closed;
-    case QAbstractSocket::ProxyAuthenticationRequiredError:
-        return TransportFault::WrongSecret;
-    default:
-        return TransportFault::Other;
+    net::FaultContext context;
+    context.detail = detail;
+    context.host = hostPort;
+    // The port follows the last ':' of "host:port" or "[v6]:port"; a bare v6 address has none.
+    const qsizetype colon = hostPort.lastIndexOf(QLatin1Char(':'));
+    const bool bracketed = hostPort.startsWith(QLatin1Char('['));
+    if (colon > 0
+        && (bracketed ? hostPort.at(colon - 1) == QLatin1Char(']')
+                      : hostPort.count(QLatin1Char(':')) == 1)) {
+        bool numeric = false;
+        const int port = hostPort.mid(colon + 1).toInt(&numeric);
+        if (numeric) {
+            context.port = port;
+            context.host = hostPort.left(colon);
+        }
     }
-}
-
-TransportFault classifyNetworkError(QNetworkReply::NetworkError error)
-{
-    switch (error) {
-    case QNetworkReply::HostNotFoundError:
-        return TransportFault::HostNotFound;
-    case QNetworkReply::ConnectionRefusedError:
-        return TransportFault::ConnectionRefused;
-    case QNetworkReply::SslHandshakeFailedError:
-        return TransportFault::TlsFailure;
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError: // what a transfer timeout reports
-        return TransportFault::Timeout;
-    case QNetworkReply::AuthenticationRequiredError:
-    case QNetworkReply::ContentAccessDenied:
-        return TransportFault::WrongSecret;
-    case QNetworkReply::RemoteHostClosedError:
-        return TransportFault::Closed;
-    default:
-        return TransportFault::Other;
-    }
-}
-
-QString describeTransportFault(TransportFault fault, const QString &host, const QString &detail)
-{
-    QString text;
-    switch (fault) {
-    case TransportFault::HostNotFound:
-        text = QObject::tr("Cannot find the host %1: the name does not resolve (check the "
-                           "spelling and your network or DNS).");
-        break;
-    case TransportFault::ConnectionRefused:
-        text = QObject::tr("%1 refused the connection: nothing is listening on that port "
-                           "(check the port, and that the hub is running).");
-        break;
-    case TransportFault::TlsFailure:
-        text = QObject::tr("The secure connection to %1 failed: its TLS certificate or "
-                           "handshake was not accepted (check https/http and the certificate).");
-        break;
-    case TransportFault::Timeout:
-        text = QObject::tr("%1 did not answer in time (check the address, a firewall or a "
-                           "proxy in between).");
-        break;
-    case TransportFault::WrongSecret:
-        text = QObject::tr("%1 refused the plugin's credentials: the plugin id or secret is "
-                           "wrong.");
-        break;
-    case TransportFault::Closed:
-        text = QObject::tr("%1 closed the connection.");
-        break;
-    case TransportFault::Other:
-        text = QObject::tr("The connection to %1 failed.");
-        break;
-    }
-    text = text.arg(host.isEmpty() ? QObject::tr("the host") : host);
-    if (!detail.isEmpty())
-        text += QStringLiteral(" (%1)").arg(detail);
-    return text;
+    return net::describeNetworkFault(fault, context);
 }
 
 } // namespace ango::socketio

@@ -1,29 +1,31 @@
 #pragma once
 
+#include "common/networkfault.h"
+
 #include <QAbstractSocket>
 #include <QNetworkReply>
 #include <QString>
 
+// The hub connection's names for a failed connection: the shared words of
+// common/networkfault.h, with the host given as "host:port" as the client knows it.
 namespace ango::socketio {
 
-// Why a connection to a host failed, as far as the user can act on it.
-enum class TransportFault {
-    HostNotFound,      // DNS: the name does not resolve
-    ConnectionRefused, // nothing listens on that port
-    TlsFailure,        // handshake or certificate
-    Timeout,           // no answer in time
-    WrongSecret,       // the host answered, and refused our credentials
-    Closed,            // the host closed the connection
-    Other,
-};
+using TransportFault = net::NetworkFault;
 
-TransportFault classifySocketError(QAbstractSocket::SocketError error);
-TransportFault classifyNetworkError(QNetworkReply::NetworkError error);
+inline TransportFault classifySocketError(QAbstractSocket::SocketError error)
+{
+    return net::faultOfSocketError(error);
+}
 
-// One sentence in plain words that names the host, e.g. "Cannot find the host hub.example.com:
-// the name does not resolve (check the spelling and your network/DNS)." `detail` (the library's
-// own text) is appended in brackets when not empty.
-QString describeTransportFault(TransportFault fault, const QString &host,
+inline TransportFault classifyNetworkError(QNetworkReply::NetworkError error)
+{
+    return net::faultOfNetworkError(error);
+}
+
+// One sentence in plain words naming the host, e.g. "127.0.0.1 refused the connection on port
+// 9 — is the hub running?". hostPort is "host:port" ("[::1]:port" for IPv6) or a bare host;
+// `detail` (the library's own text) follows in brackets when not empty.
+QString describeTransportFault(TransportFault fault, const QString &hostPort,
                                const QString &detail = {});
 
 } // namespace ango::socketio

@@ -31,6 +31,8 @@ import threading
 import traceback
 
 PROTOCOL_VERSION = 1
+# The shim's run() returns at once when it finds this on __main__: the console runs the plugin.
+ANGO_CONSOLE_BRIDGE = True
 MODULE_NAME = "__ango_plugin__"
 BRIDGE_FILE = os.path.abspath(__file__)
 

@@ -3,6 +3,7 @@
 #include "connectedpluginmodel.h"
 #include "hub/localhub.h"
 #include "hub/socketsession.h"
+#include "scriptcontrols.h"
 
 #include "panels/common/elidedlabel.h"
 
@@ -162,6 +163,25 @@ void LocalHubPanel::buildUi()
     auto *commandRow = new QHBoxLayout;
     commandRow->addWidget(m_command, 1);
     commandRow->addWidget(m_copy);
+    auto *browseScript = new QPushButton(tr("Browse…"), this);
+    connect(browseScript, &QPushButton::clicked, this, [this] {
+        const QString file
+            = QFileDialog::getOpenFileName(this, tr("Plugin script"), m_script->text(),
+                                           tr("Python scripts (*.py);;All files (*)"));
+        if (!file.isEmpty())
+            setScriptPath(file);
+    });
+    auto *scriptRow = new QHBoxLayout;
+    scriptRow->addWidget(m_script, 1);
+    scriptRow->addWidget(browseScript);
+    m_scriptControls = new ScriptControls(m_hub,
+                                          {[this] { return m_script->text(); },
+                                           [this] { return m_pluginId->text().trimmed(); },
+                                           [this](const QString &path) { setScriptPath(path); }},
+                                          this);
+    connect(m_scriptControls, &ScriptControls::logged, this, &LocalHubPanel::logged);
+    connect(m_scriptControls, &ScriptControls::pythonPathChanged, this,
+            &LocalHubPanel::updateCommand);
 
     m_plugins = new QTableView(this);
     m_plugins->setObjectName(QStringLiteral("localHubPluginsView"));
@@ -229,8 +249,9 @@ void LocalHubPanel::buildUi()
     form->addRow(tr("Listen"), listenRow);
     form->addRow(tr("Plugin id"), m_pluginId);
     form->addRow(tr("Secret"), secretRow);
-    form->addRow(tr("Script"), m_script);
+    form->addRow(tr("Script"), scriptRow);
     form->addRow(tr("Start it with"), commandRow);
+    form->addRow(QString(), m_scriptControls);
     auto *runForm = new QFormLayout;
     runForm->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     runForm->addRow(tr("Asset"), assetRow);
@@ -286,6 +307,19 @@ void LocalHubPanel::setScriptPath(const QString &path)
     m_script->setText(path);
 }
 
+void LocalHubPanel::setCallbackSpec(const QString &spec)
+{
+    // "python:/x/model.py" or "python:/x/model.py:predict" (a function after the script).
+    QString script;
+    if (spec.startsWith(QLatin1String("python:"))) {
+        script = spec.mid(7);
+        if (const qsizetype colon = script.lastIndexOf(QLatin1Char(':'));
+            colon > 0 && !QFileInfo(script).isFile() && QFileInfo(script.left(colon)).isFile())
+            script = script.left(colon);
+    }
+    m_scriptControls->setCallbackScript(script);
+}
+
 void LocalHubPanel::setAssetPath(const QString &path)
 {
     m_asset->setText(path);
@@ -333,6 +367,7 @@ bool LocalHubPanel::start()
         return false;
     }
     m_address->setText(m_hub->url().toString());
+    m_scriptControls->hubStarted();
     updateCommand();
     updateState();
     Q_EMIT started(m_hub->url());
@@ -344,6 +379,7 @@ void LocalHubPanel::stop()
     if (!m_hub || !m_hub->isListening())
         return;
     m_hub->stop();
+    m_scriptControls->hubStopped(); // a script serving this hub has nothing left to do
     m_model->clear();
     m_address->setText(tr("stopped"));
     updateCommand();
@@ -406,7 +442,8 @@ void LocalHubPanel::updateCommand()
     const QString id = m_pluginId->text().trimmed();
     const QString script = m_script->text().trimmed();
     m_command->setText(m_hub->startCommand(id.isEmpty() ? kPluginIdPlaceholder : id,
-                                           script.isEmpty() ? kScriptPlaceholder : script));
+                                           script.isEmpty() ? kScriptPlaceholder : script, false,
+                                           m_scriptControls->pythonPath()));
 }
 
 void LocalHubPanel::updateState()

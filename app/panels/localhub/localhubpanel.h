@@ -22,6 +22,7 @@ class QTableView;
 namespace ango::app {
 
 class ConnectedPluginModel;
+class ScriptControls;
 
 // The console's "Local hub" mode: starts a LocalHub on 127.0.0.1, says which plugin id and secret
 // it accepts and the exact line that starts the author's script against it, lists the connected
@@ -43,6 +44,8 @@ public:
 
     hub::LocalHub *hub() const { return m_hub; }
     ConnectedPluginModel *pluginModel() const { return m_model; }
+    // The script's Launch / Stop, the SDK check and the shim note.
+    ScriptControls *scriptControls() const { return m_scriptControls; }
 
     // What runs carry: a categorySchema list [{"schemaId", "modelClass"}] (null: no mapping) and
     // the configJSON text (blank: null, as the hub sends a plugin without one).
@@ -51,6 +54,8 @@ public:
     void setPluginId(const QString &pluginId);
     void setSecret(const QString &secret);
     void setScriptPath(const QString &path);
+    // The Callback panel's spec: a python: script is Launch's default.
+    void setCallbackSpec(const QString &spec);
     void setAssetPath(const QString &path);
     void setPort(quint16 port);
     void setWorkflow(bool workflow);
@@ -119,6 +124,7 @@ private:
     QPushButton *m_run = nullptr;
     QPushButton *m_abandon = nullptr;
     QLabel *m_outcome = nullptr;
+    ScriptControls *m_scriptControls = nullptr;
 };
 
 } // namespace ango::app

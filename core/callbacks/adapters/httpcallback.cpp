@@ -1,5 +1,7 @@
 #include "callbacks/adapters/httpcallback.h"
 
+#include "common/networkfault.h"
+
 #include "common/jsonlimits.h"
 
 #include <QNetworkAccessManager>
@@ -171,13 +173,18 @@ void HttpCallback::finish(QNetworkReply *reply)
     Result<nlohmann::json> result = nlohmann::json();
     if (!call.refusal.isEmpty()) {
         result = makeError(QStringLiteral("%1: %2").arg(target, call.refusal), status);
-    } else if (reply->error() == QNetworkReply::OperationCanceledError
+    } else if (status == 0 || reply->error() == QNetworkReply::OperationCanceledError
                || reply->error() == QNetworkReply::TimeoutError) {
+        // The cause in the words the hub connection and REST use (common/networkfault.h).
+        const net::NetworkFault fault = net::faultOfNetworkError(reply->error());
+        net::FaultContext context = net::FaultContext::of(m_options.url);
+        if (fault == net::NetworkFault::Timeout)
+            context.waited = std::chrono::milliseconds(m_options.timeoutMs);
+        else if (fault == net::NetworkFault::TlsFailure || fault == net::NetworkFault::Other)
+            context.detail = reply->errorString();
         result = makeError(
-            QStringLiteral("%1: no answer within %2 ms").arg(target).arg(m_options.timeoutMs),
+            QStringLiteral("%1 failed: %2").arg(target, net::describeNetworkFault(fault, context)),
             status);
-    } else if (status == 0) {
-        result = makeError(QStringLiteral("%1 failed: %2").arg(target, reply->errorString()));
     } else if (status < 200 || status > 299) {
         const QString reason
             = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();

@@ -37,7 +37,8 @@ private Q_SLOTS:
         QVERIFY2(console.exitCode() == 0, stderrText.constData());
 
         const QStringList names = ScreenshotSet::fileNames();
-        QVERIFY(names.size() >= 7);
+        QVERIFY(names.size() >= 8);
+        QVERIFY(names.contains(QStringLiteral("localhub-connected.png")));
         for (const QString &name : names) {
             QImageReader reader(QDir(out).filePath(name));
             QVERIFY2(reader.canRead(), qPrintable(name + QStringLiteral(" missing or unreadable")));

@@ -1,4 +1,4 @@
-"""Shim of imerit_ango.plugins: plugin classes record themselves; nothing connects to a hub."""
+"""Shim of imerit_ango.plugins: plugin classes record themselves; run() connects only outside the console."""
 
 import logging
 import sys
@@ -37,6 +37,9 @@ class Plugin:
     def __init__(self, *args, **kwargs):
         self.id = kwargs.get("id", kwargs.get("plugin_id", args[0] if args else None))
         self.host = kwargs.get("host")
+        self.secret = kwargs.get("secret", kwargs.get("api_key"))
+        if self.secret is None and len(args) > 1 and isinstance(args[1], str):
+            self.secret = args[1]
         self.concurrency = kwargs.get("concurrency", 1)
         # ModelPlugin(id, secret, callback), Plugin(plugin_id, callback), or callback=...
         self.callback = kwargs.get("callback")
@@ -65,5 +68,11 @@ class InputPlugin(Plugin):
 
 
 def run(plugin=None, host=None, *args, **kwargs):
-    """The console runs the plugin itself; a script calling run() at module level just goes on."""
-    return None
+    """Inside the console's bridge the console runs the plugin itself: a script calling run() at
+    module level just goes on. A script run on its own (the Local hub start line) connects to the
+    hub like the SDK and serves runs until the connection ends."""
+    if getattr(sys.modules.get("__main__"), "ANGO_CONSOLE_BRIDGE", False):
+        return None
+    from imerit_ango import hubclient
+
+    return hubclient.run(plugin, host)

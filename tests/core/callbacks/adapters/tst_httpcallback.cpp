@@ -4,6 +4,7 @@
 
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace ango;
@@ -131,7 +132,7 @@ private Q_SLOTS:
         CallRecorder calls(callback);
         auto outcome = calls.startAction(1, {});
         WAIT_DONE(outcome);
-        QVERIFY2(outcome->error().contains(QStringLiteral("no answer within 300 ms")),
+        QVERIFY2(outcome->error().contains(QStringLiteral("did not answer within 300 ms")),
                  qPrintable(outcome->error()));
     }
 
@@ -163,8 +164,41 @@ private Q_SLOTS:
         CallRecorder calls(callback);
         auto outcome = calls.startAction(1, {});
         WAIT_DONE(outcome);
-        QVERIFY2(outcome->error().contains(QStringLiteral("failed: Connection refused")),
+        QVERIFY2(outcome->error().contains(QStringLiteral("refused the connection on port")),
                  qPrintable(outcome->error()));
+    }
+
+    // https:// to a server that speaks plain TCP, and a name that never resolves (fails offline
+    // at once): the cause in the shared words, with the host.
+    void tlsAndDnsFailuresNameTheCause()
+    {
+        QTcpServer plain;
+        QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
+        connect(&plain, &QTcpServer::newConnection, &plain, [&plain] {
+            while (QTcpSocket *socket = plain.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+        const quint16 port = plain.serverPort();
+        HttpCallback tls(options(QUrl(QStringLiteral("https://127.0.0.1:%1/predict").arg(port))));
+        CallRecorder tlsCalls(tls);
+        auto tlsOutcome = tlsCalls.startAction(1, {});
+        WAIT_DONE(tlsOutcome);
+        QVERIFY2(tlsOutcome->error().contains(
+                     QStringLiteral("TLS with 127.0.0.1:%1 failed: ").arg(port)),
+                 qPrintable(tlsOutcome->error()));
+
+        HttpCallback dns(options(QUrl(QStringLiteral("http://model-host.invalid/predict"))));
+        CallRecorder dnsCalls(dns);
+        auto dnsOutcome = dnsCalls.startAction(1, {});
+        WAIT_DONE(dnsOutcome);
+        QVERIFY2(
+            dnsOutcome->error().contains(QStringLiteral("cannot resolve host model-host.invalid")),
+            qPrintable(dnsOutcome->error()));
     }
 };
 

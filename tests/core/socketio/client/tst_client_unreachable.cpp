@@ -32,7 +32,8 @@ private Q_SLOTS:
         client.open();
         QVERIFY(disconnected.wait(10000));
         const QString reason = disconnected.first().first().toString();
-        QVERIFY2(reason.contains(QStringLiteral("127.0.0.1:%1 refused the connection").arg(port)),
+        QVERIFY2(reason.contains(
+                     QStringLiteral("127.0.0.1 refused the connection on port %1").arg(port)),
                  qPrintable(reason));
         QVERIFY2(!reason.contains(QLatin1String("transport close")), qPrintable(reason));
         QCOMPARE(disconnected.size(), 1);
