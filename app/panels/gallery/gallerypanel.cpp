@@ -39,7 +39,7 @@ protected:
 
 GalleryPanel::GalleryPanel(QWidget *parent)
     : QWidget(parent)
-    , m_thumbnails(new ThumbnailCache(kThumbnail, 4000, this))
+    , m_thumbnails(new ThumbnailCache(kThumbnail, ThumbnailCache::kDefaultBudgetBytes, this))
     , m_model(new GalleryModel(m_thumbnails, this))
     , m_proxy(new GalleryProxy(this))
     , m_view(new QListView(this))
@@ -55,7 +55,8 @@ GalleryPanel::GalleryPanel(QWidget *parent)
     m_view->setResizeMode(QListView::Adjust);
     m_view->setUniformItemSizes(true); // layout without asking every row: large batches scroll
     m_view->setMovement(QListView::Static);
-    m_sort->addItems({tr("Most problems"), tr("Slowest"), tr("Most detections"), tr("Name")});
+    m_sort->addItems({tr("Most problems"), tr("Slowest"), tr("Most detections"), tr("Name"),
+                      tr("Lowest score (F1)")});
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_sort);
     bar->addWidget(m_problemsOnly);
@@ -97,6 +98,10 @@ void GalleryPanel::setSortKey(SortKey key)
         break;
     case SortKey::Name:
         m_proxy->setSortRole(GalleryModel::ImageIndexRole);
+        m_proxy->sort(0, Qt::AscendingOrder);
+        break;
+    case SortKey::Score:
+        m_proxy->setSortRole(GalleryModel::ScoreRole);
         m_proxy->sort(0, Qt::AscendingOrder);
         break;
     }
