@@ -1,5 +1,6 @@
 #include "panels/gallery/gallerypanel.h"
 
+#include "panels/gallery/gallerydelegate.h"
 #include "panels/gallery/gallerymodel.h"
 #include "panels/gallery/thumbnailcache.h"
 
@@ -49,9 +50,11 @@ GalleryPanel::GalleryPanel(QWidget *parent)
     m_proxy->setSourceModel(m_model);
     m_proxy->setDynamicSortFilter(true);
     m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new GalleryDelegate(kThumbnail, m_view));
     m_view->setViewMode(QListView::IconMode);
     m_view->setIconSize(kThumbnail);
-    m_view->setGridSize(kThumbnail + QSize(24, 48));
+    m_view->setGridSize(kThumbnail
+                        + QSize(24, 24 + GalleryDelegate::kCaptionLines * fontMetrics().height()));
     m_view->setResizeMode(QListView::Adjust);
     m_view->setUniformItemSizes(true); // layout without asking every row: large batches scroll
     m_view->setMovement(QListView::Static);

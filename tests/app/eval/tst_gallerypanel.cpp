@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QListView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -118,6 +119,13 @@ void tst_GalleryPanel::paintingNeverDecodes()
     (void)panel.grab();
     QCOMPARE(cache->decodesStarted(), 3);
     QCOMPARE(cache->cachedCount(), 0);
+    // Every cell is thumbnail-sized with room for its caption, decoded or not (the view lays
+    // them out once, uniformly: a cell sized by a missing thumbnail clipped them all).
+    auto *view = panel.findChild<QListView *>();
+    QVERIFY(view);
+    const QRect cell = view->visualRect(view->model()->index(0, 0));
+    QVERIFY2(cell.width() >= 160 && cell.height() >= 120 + 2 * view->fontMetrics().height(),
+             qPrintable(QStringLiteral("%1x%2").arg(cell.width()).arg(cell.height())));
     QTRY_COMPARE(ready.size(), 3);
     // Once cached, painting only reads the cache; opaque thumbnails are packed to 3 bytes a pixel.
     (void)panel.grab();
