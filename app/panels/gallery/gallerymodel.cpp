@@ -55,18 +55,20 @@ QVariant GalleryModel::data(const QModelIndex &index, int role) const
     const bool failed = run
                         && (run->state == eval::ImageRun::State::Failed
                             || run->state == eval::ImageRun::State::Cancelled);
+    // A COCO key is the image's id ("17"): the file's name says more in a caption.
+    const QString name = image.fileName.isEmpty() ? image.key : image.fileName;
     switch (role) {
     case Qt::DisplayRole:
         if (failed)
-            return tr("%1\nfailed").arg(image.key);
+            return tr("%1\nfailed").arg(name);
         if (outcome)
             return tr("%1\nTP %2 · FP %3 · FN %4 · F1 %5")
-                .arg(image.key)
+                .arg(name)
                 .arg(outcome->tp)
                 .arg(outcome->fp)
                 .arg(outcome->fn)
                 .arg(imageScore(*outcome), 0, 'f', 2);
-        return image.key;
+        return name;
     case Qt::ToolTipRole:
         return run && !run->error.isEmpty() ? run->error : image.fileName;
     case Qt::DecorationRole:

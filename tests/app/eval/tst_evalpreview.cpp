@@ -3,6 +3,7 @@
 // in its own style, a legend with the counts, and nothing left over another image or a normal
 // run's answer.
 #include "callbacks/functioncallback.h"
+#include "panels/gallery/evalmarks.h"
 #include "panels/gallery/evalpanel.h"
 #include "panels/gallery/evalpreviewlink.h"
 #include "panels/gallery/gallerymodel.h"
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void cleanup();
     void openedImageShowsMatchedMarks();
     void marksNeverOutliveTheirImage();
+    void crowdRegionsAreIgnoredMarks();
 
 private:
     void openFromGallery(int imageIndex);
@@ -232,6 +234,39 @@ void tst_EvalPreview::marksNeverOutliveTheirImage()
     openFromGallery(0);
     m_preview->clear();
     QCOMPARE(evalItemsInScene(m_preview->scene()), 0);
+}
+
+// Straight from core/eval's outcome, no window: a detection on a crowd region is neither TP nor
+// FP, and the crowd region is not missed; both are drawn as ignored.
+void tst_EvalPreview::crowdRegionsAreIgnoredMarks()
+{
+    eval::Dataset dataset;
+    dataset.categories.push_back(eval::Category{QStringLiteral("cat"), {}, 1});
+    eval::DatasetImage image;
+    image.key = QStringLiteral("1");
+    image.truth.push_back(eval::TruthObject{0, eval::Box{0, 0, 100, 100}, 10000, true, false, 1});
+    image.truth.push_back(eval::TruthObject{0, eval::Box{200, 0, 50, 50}, 2500, false, false, 2});
+    dataset.images.push_back(image);
+    const std::vector<std::vector<eval::Detection>> detections{
+        {eval::Detection{0, eval::Box{10, 10, 20, 20}, 0.9},
+         eval::Detection{0, eval::Box{200, 0, 50, 50}, 0.8}}};
+    const eval::EvalResult result = eval::evaluate(dataset, detections);
+    const std::vector<EvalMark> marks = evalMarks(dataset, 0, detections[0], result.images[0]);
+    QCOMPARE(marks.size(), std::size_t(3));
+    QCOMPARE(marks[0].kind, EvalMarkKind::Ignored); // the detection inside the crowd
+    QCOMPARE(marks[0].box, QRectF(10, 10, 20, 20));
+    QCOMPARE(marks[1].kind, EvalMarkKind::TruePositive);
+    QCOMPARE(marks[2].kind, EvalMarkKind::Ignored); // the crowd region itself
+    QCOMPARE(marks[2].label, QStringLiteral("crowd cat"));
+    QCOMPARE(evalMarkPen(EvalMarkKind::Ignored).style(), Qt::DashDotLine);
+
+    // Shown, the legend counts the ignored ones apart.
+    EvalOverlay *overlay = m_link->overlay();
+    QSignalSpy loaded(m_preview.get(), &PreviewPanel::imageLoaded);
+    overlay->show(m_dir->filePath(QStringLiteral("a.png")), marks);
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(overlay->legendText(), QStringLiteral("TP 1 · FP 0 · missed 0 · ignored 2"));
+    QCOMPARE(evalItemsInScene(m_preview->scene()), 3);
 }
 
 QTEST_MAIN(tst_EvalPreview)
