@@ -206,8 +206,14 @@ int runEvalCommand(int argc, char **argv)
     batchOptions.cacheDir = options.cacheDir;
     eval::BatchRun batch(&runtime, *dataset, batchOptions);
     ProgressPrinter printer;
+    int interruptedBy = 0; // the signal that interrupted the batch, 0 while not interrupted
     QObject::connect(&batch, &eval::BatchRun::progressed, &batch,
-                     [&printer](const eval::BatchProgress &p) { printer.print(p); });
+                     [&printer, &interruptedBy](const eval::BatchProgress &p) {
+                         // Once interrupted, images not run would count as failed: the summary
+                         // at the end says what happened instead.
+                         if (interruptedBy == 0)
+                             printer.print(p);
+                     });
     QObject::connect(&batch, &eval::BatchRun::cacheWriteFailed, &batch, [](const QString &message) {
         printError(QStringLiteral("warning: ") + message);
     });
@@ -216,7 +222,6 @@ int runEvalCommand(int argc, char **argv)
     app::SignalWatcher signalWatcher;
     if (!signalWatcher.isValid())
         printError(QStringLiteral("warning: cannot watch SIGINT/SIGTERM"));
-    int interruptedBy = 0;
     QTimer drainLimit;
     drainLimit.setSingleShot(true);
     QObject::connect(&drainLimit, &QTimer::timeout, &batch, [&batch] {
