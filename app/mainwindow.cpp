@@ -16,6 +16,7 @@
 #include "panels/connection/connectionpanel.h"
 #include "panels/connection/connectionprofile.h"
 #include "panels/gallery/evalpanel.h"
+#include "panels/gallery/evalpreviewlink.h"
 #include "panels/localhub/localhubpanel.h"
 #include "panels/log/logpanel.h"
 #include "panels/log/requesttimeline.h"
@@ -148,15 +149,18 @@ void MainWindow::buildPanels()
         = addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     // Evaluate on a dataset (app/panels/gallery): the window's callback, mapping and config. Its
     // gallery wants room like the preview, so it is a centre tab, not a dock beside the log.
-    m_centre->addTab(new EvalPanel([this] { return m_controller->runtime(); },
-                                   [this] {
-                                       return EvalSetup{
-                                           m_callback->spec(), m_mapping->categorySchema(),
-                                           m_config->isEmpty()
-                                               ? std::nullopt
-                                               : std::optional<QString>(m_config->configJson())};
-                                   }),
-                     tr("Evaluate"));
+    auto *evaluate = new EvalPanel(
+        [this] { return m_controller->runtime(); },
+        [this] {
+            return EvalSetup{m_callback->spec(), m_mapping->categorySchema(),
+                             m_config->isEmpty() ? std::nullopt
+                                                 : std::optional<QString>(m_config->configJson())};
+        });
+    m_centre->addTab(evaluate, tr("Evaluate"));
+    // A gallery image opens in the preview with its TP/FP/missed marks (EvalOverlay).
+    auto *evalPreview = new EvalPreviewLink(evaluate, m_preview, this);
+    connect(evalPreview, &EvalPreviewLink::opened, this,
+            [this] { m_centre->setCurrentWidget(m_preview); });
 
     // Runtime counters; long state names elide instead of widening the window.
     auto *status = new ElidedLabel(this, 1);

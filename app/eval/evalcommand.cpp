@@ -8,6 +8,7 @@
 #include "eval/exports.h"
 #include "evaloptions.h"
 #include "evalreport.h"
+#include "runner/signalwatcher.h"
 #include "runtime/pluginruntime.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,7 @@
 #include <QSaveFile>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 
 namespace {
@@ -23,6 +25,10 @@ using namespace ango;
 
 constexpr int kExitBelowMinimum = 1;
 constexpr int kExitBadUsage = 2;
+constexpr int kExitInterrupted = 130; // 128 + SIGINT, as shells report it
+// After the first SIGINT/SIGTERM the images already running get this long to finish (and be
+// cached); then, or on a second signal, they are cancelled.
+constexpr int kDrainMs = 10000;
 
 void printError(const QString &message)
 {
@@ -93,6 +99,45 @@ private:
     bool m_printedLast = false;
 };
 
+// What an interrupted batch did, so the user knows what a re-run will still compute.
+QString interruptedSummary(const eval::BatchRun &batch, const QString &cacheDir, int signalNumber)
+{
+    qsizetype computed = 0;
+    qsizetype cached = 0;
+    qsizetype failed = 0;
+    qsizetype notRun = 0;
+    for (const eval::ImageRun &run : batch.runs()) {
+        switch (run.state) {
+        case eval::ImageRun::State::Done:
+            ++(run.cached ? cached : computed);
+            break;
+        case eval::ImageRun::State::Failed:
+            ++failed;
+            break;
+        default:
+            ++notRun;
+            break;
+        }
+    }
+    const QString signalName
+        = signalNumber == SIGTERM ? QStringLiteral("SIGTERM") : QStringLiteral("SIGINT");
+    QString text = QStringLiteral("interrupted by %1: %2 of %3 images have a result (%4 computed "
+                                  "now, %5 from the cache), %6 failed, %7 not run")
+                       .arg(signalName)
+                       .arg(computed + cached)
+                       .arg(batch.runs().size())
+                       .arg(computed)
+                       .arg(cached)
+                       .arg(failed)
+                       .arg(notRun);
+    text += cacheDir.isEmpty()
+                ? QStringLiteral("; --no-cache: nothing is kept, no report written")
+                : QStringLiteral("; every result is kept in %1: the same command resumes, no "
+                                 "report written")
+                      .arg(cacheDir);
+    return text;
+}
+
 } // namespace
 
 int runEvalCommand(int argc, char **argv)
@@ -160,15 +205,57 @@ int runEvalCommand(int argc, char **argv)
     batchOptions.cacheDir = options.cacheDir;
     eval::BatchRun batch(&runtime, *dataset, batchOptions);
     ProgressPrinter printer;
+    int interruptedBy = 0; // the signal that interrupted the batch, 0 while not interrupted
     QObject::connect(&batch, &eval::BatchRun::progressed, &batch,
-                     [&printer](const eval::BatchProgress &p) { printer.print(p); });
+                     [&printer, &interruptedBy](const eval::BatchProgress &p) {
+                         // Once interrupted, images not run would count as failed: the summary
+                         // at the end says what happened instead.
+                         if (interruptedBy == 0)
+                             printer.print(p);
+                     });
     QObject::connect(&batch, &eval::BatchRun::cacheWriteFailed, &batch, [](const QString &message) {
         printError(QStringLiteral("warning: ") + message);
     });
+    // SIGINT/SIGTERM: start no new image, let the running ones finish and be cached (bounded),
+    // say what was done and exit 130; a second signal cancels the running ones at once.
+    app::SignalWatcher signalWatcher;
+    if (!signalWatcher.isValid())
+        printError(QStringLiteral("warning: cannot watch SIGINT/SIGTERM"));
+    QTimer drainLimit;
+    drainLimit.setSingleShot(true);
+    QObject::connect(&drainLimit, &QTimer::timeout, &batch, [&batch] {
+        printError(QStringLiteral("the running images did not finish within %1 s: cancelled")
+                       .arg(kDrainMs / 1000));
+        batch.cancel();
+    });
+    QObject::connect(&signalWatcher, &app::SignalWatcher::terminationRequested, &batch,
+                     [&](int signalNumber, int count) {
+                         if (count > 1) {
+                             printError(QStringLiteral("second signal: cancelling the running "
+                                                       "images"));
+                             batch.cancel();
+                             return;
+                         }
+                         interruptedBy = signalNumber;
+                         printError(QStringLiteral("interrupted: no new image is started; "
+                                                   "waiting up to %1 s for the %2 running")
+                                        .arg(kDrainMs / 1000)
+                                        .arg(batch.progress().running));
+                         drainLimit.start(kDrainMs);
+                         batch.drain();
+                     });
     QElapsedTimer clock;
     clock.start();
     int exitCode = 0;
     QObject::connect(&batch, &eval::BatchRun::finished, &batch, [&](bool) {
+        if (interruptedBy != 0) {
+            drainLimit.stop();
+            // Results were cached as each run finished (whole files, renamed into place):
+            // nothing is left to flush.
+            printError(interruptedSummary(batch, batchOptions.cacheDir, interruptedBy));
+            QCoreApplication::exit(kExitInterrupted);
+            return;
+        }
         app::EvalInputs inputs;
         inputs.dataset = &*dataset;
         inputs.mapping = &*mapping;

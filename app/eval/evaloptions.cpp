@@ -58,7 +58,9 @@ QString evalUsage()
         "  --python PATH        python: interpreter (default python3)\n"
         "  --timeout SECONDS    per image (default 120)\n"
         "\n"
-        "Exit codes: 0 done, 1 below --min-map, 2 bad flags or a dataset that cannot be read.\n");
+        "Exit codes: 0 done, 1 below --min-map, 2 bad flags or a dataset that cannot be read,\n"
+        "130 interrupted (SIGINT/SIGTERM: the running images finish and are cached; the same\n"
+        "command resumes).\n");
 }
 
 Result<EvalOptions> parseEvalArguments(const QStringList &arguments)

@@ -127,7 +127,7 @@ void BatchRun::lookedUp(std::vector<std::pair<QByteArray, std::optional<CachedRu
             run.answer = std::move(answer.value());
         Q_EMIT imageFinished(int(i));
     }
-    if (m_cancelled) {
+    if (m_cancelled || m_draining) {
         for (const std::size_t i : m_toRun)
             m_runs[i].state = ImageRun::State::Cancelled;
         m_next = m_toRun.size();
@@ -143,8 +143,8 @@ void BatchRun::lookedUp(std::vector<std::pair<QByteArray, std::optional<CachedRu
 
 void BatchRun::pump()
 {
-    while (m_runtime && !m_cancelled && m_inFlight.size() < std::size_t(m_options.concurrency)
-           && m_next < m_toRun.size()) {
+    while (m_runtime && !m_cancelled && !m_draining
+           && m_inFlight.size() < std::size_t(m_options.concurrency) && m_next < m_toRun.size()) {
         const std::size_t image = m_toRun[m_next++];
         m_runs[image].state = ImageRun::State::Running;
         // A C++ callback answers inside runLocal(): the id is recorded before the answer is
@@ -213,6 +213,18 @@ void BatchRun::cancel()
     finishIfDone();
 }
 
+void BatchRun::drain()
+{
+    if (m_finished || m_cancelled || m_draining)
+        return;
+    m_draining = true;
+    for (std::size_t k = m_next; k < m_toRun.size(); ++k)
+        m_runs[m_toRun[k]].state = ImageRun::State::Cancelled;
+    m_next = m_toRun.size();
+    Q_EMIT progressed(progress());
+    finishIfDone();
+}
+
 void BatchRun::finishIfDone()
 {
     if (m_finished || !m_inFlight.empty())
@@ -224,7 +236,7 @@ void BatchRun::finishIfDone()
         return;
     m_finished = true;
     Q_EMIT progressed(progress());
-    Q_EMIT finished(m_cancelled);
+    Q_EMIT finished(m_cancelled || m_draining);
 }
 
 BatchProgress BatchRun::progress() const

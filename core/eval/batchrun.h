@@ -71,6 +71,11 @@ public:
     void start();
     // Runs not started are not started; running ones are cancelled. finished(true) follows.
     void cancel();
+    // Runs not started are not started; running ones may finish (and are cached), so an
+    // interrupted batch loses nothing. finished(true) follows once they have; cancel() still
+    // ends them at once.
+    void drain();
+    bool isDraining() const { return m_draining; }
 
     const std::vector<ImageRun> &runs() const { return m_runs; }
     BatchProgress progress() const;
@@ -103,6 +108,7 @@ private:
     qsizetype m_computed = 0;
     bool m_started = false;
     bool m_cancelled = false;
+    bool m_draining = false;
     bool m_finished = false;
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };

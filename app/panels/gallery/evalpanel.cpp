@@ -76,6 +76,8 @@ Result<void> EvalPanel::openDataset(const QString &cocoFile, const QString &imag
         return loaded.error();
     m_batch.reset();
     m_gallery->setResults(nullptr, nullptr, nullptr);
+    m_detections.clear();
+    m_metrics = {};
     m_dataset = std::make_unique<eval::Dataset>(std::move(loaded.value()));
     QString text = tr("%1 images, %2 classes, %3 objects")
                        .arg(m_dataset->images.size())
@@ -144,7 +146,8 @@ void EvalPanel::finished(bool cancelled)
 {
     m_run->setEnabled(true);
     m_cancel->setEnabled(false);
-    std::vector<std::vector<eval::Detection>> detections(m_dataset->images.size());
+    auto &detections = m_detections;
+    detections.assign(m_dataset->images.size(), {});
     for (std::size_t i = 0; i < detections.size(); ++i) {
         const eval::ImageRun &run = m_batch->runs()[i];
         if (run.state == eval::ImageRun::State::Done && run.answer)

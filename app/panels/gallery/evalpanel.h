@@ -50,6 +50,10 @@ public:
     void cancel();
     QString summary() const;
     GalleryPanel *gallery() const { return m_gallery; }
+    // The last evaluation, per dataset image (for the preview's TP/FP/FN view).
+    const eval::Dataset *dataset() const { return m_dataset.get(); }
+    const std::vector<std::vector<eval::Detection>> &detections() const { return m_detections; }
+    const eval::EvalResult &metrics() const { return m_metrics; }
 
 Q_SIGNALS:
     void evaluated();
@@ -63,6 +67,7 @@ private:
     std::unique_ptr<eval::Dataset> m_dataset;
     std::unique_ptr<eval::BatchRun> m_batch;
     eval::ClassMapping m_mapping;
+    std::vector<std::vector<eval::Detection>> m_detections;
     eval::EvalResult m_metrics;
     QLabel *m_datasetLabel;
     QLabel *m_summary;

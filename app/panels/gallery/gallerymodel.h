@@ -10,6 +10,9 @@ namespace ango::app {
 
 class ThumbnailCache;
 
+// 2TP / (2TP + FP + FN); 1 when all three are 0.
+double imageScore(const eval::ImageOutcome &outcome);
+
 // One row per dataset image: its thumbnail, and how the run went (TP/FP/FN at IoU 0.5, error,
 // latency). The sort and filter roles let a proxy order by problems, latency or object count.
 class GalleryModel final : public QAbstractListModel
@@ -23,6 +26,9 @@ public:
         DetectionsRole,
         FailedRole,
         ImageIndexRole,
+        // Per-image F1 at IoU 0.5, 2TP / (2TP + FP + FN), in [0, 1]: 1 when there was nothing
+        // to find and nothing was found; 0 for a failed run. Sorting by it puts the worst first.
+        ScoreRole,
     };
 
     explicit GalleryModel(ThumbnailCache *thumbnails, QObject *parent = nullptr);
@@ -39,6 +45,7 @@ private:
     const std::vector<eval::ImageRun> *m_runs = nullptr;
     const eval::EvalResult *m_metrics = nullptr;
     ThumbnailCache *m_thumbnails;
+    QHash<QString, QList<int>> m_rowsOfPath; // identical files listed twice share a thumbnail
 };
 
 } // namespace ango::app

@@ -1,5 +1,6 @@
 #include "panels/gallery/gallerypanel.h"
 
+#include "panels/gallery/gallerydelegate.h"
 #include "panels/gallery/gallerymodel.h"
 #include "panels/gallery/thumbnailcache.h"
 
@@ -39,7 +40,7 @@ protected:
 
 GalleryPanel::GalleryPanel(QWidget *parent)
     : QWidget(parent)
-    , m_thumbnails(new ThumbnailCache(kThumbnail, 4000, this))
+    , m_thumbnails(new ThumbnailCache(kThumbnail, ThumbnailCache::kDefaultBudgetBytes, this))
     , m_model(new GalleryModel(m_thumbnails, this))
     , m_proxy(new GalleryProxy(this))
     , m_view(new QListView(this))
@@ -49,13 +50,16 @@ GalleryPanel::GalleryPanel(QWidget *parent)
     m_proxy->setSourceModel(m_model);
     m_proxy->setDynamicSortFilter(true);
     m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new GalleryDelegate(kThumbnail, m_view));
     m_view->setViewMode(QListView::IconMode);
     m_view->setIconSize(kThumbnail);
-    m_view->setGridSize(kThumbnail + QSize(24, 48));
+    m_view->setGridSize(kThumbnail
+                        + QSize(24, 24 + GalleryDelegate::kCaptionLines * fontMetrics().height()));
     m_view->setResizeMode(QListView::Adjust);
     m_view->setUniformItemSizes(true); // layout without asking every row: large batches scroll
     m_view->setMovement(QListView::Static);
-    m_sort->addItems({tr("Most problems"), tr("Slowest"), tr("Most detections"), tr("Name")});
+    m_sort->addItems({tr("Most problems"), tr("Slowest"), tr("Most detections"), tr("Name"),
+                      tr("Lowest score (F1)")});
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_sort);
     bar->addWidget(m_problemsOnly);
@@ -97,6 +101,10 @@ void GalleryPanel::setSortKey(SortKey key)
         break;
     case SortKey::Name:
         m_proxy->setSortRole(GalleryModel::ImageIndexRole);
+        m_proxy->sort(0, Qt::AscendingOrder);
+        break;
+    case SortKey::Score:
+        m_proxy->setSortRole(GalleryModel::ScoreRole);
         m_proxy->sort(0, Qt::AscendingOrder);
         break;
     }

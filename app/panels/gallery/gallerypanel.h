@@ -17,13 +17,14 @@ class GalleryModel;
 class ThumbnailCache;
 
 // The batch's images as a thumbnail grid, sorted by problems (FP + FN, failures first), latency,
-// detections or name, optionally only those with problems. Activating one says which image.
+// detections, name or per-image score (F1 at IoU 0.5, worst first), optionally only those with
+// problems. Activating one (double-click, Enter) says which image.
 class GalleryPanel final : public QWidget
 {
     Q_OBJECT
 
 public:
-    enum class SortKey { Problems, Latency, Detections, Name };
+    enum class SortKey { Problems, Latency, Detections, Name, Score };
 
     explicit GalleryPanel(QWidget *parent = nullptr);
 

@@ -6,11 +6,17 @@
 
 namespace ango::app {
 
-ThumbnailCache::ThumbnailCache(QSize size, int maxItems, QObject *parent)
+ThumbnailCache::ThumbnailCache(QSize size, qsizetype budgetBytes, QObject *parent)
     : QObject(parent)
     , m_size(size)
-    , m_cache(maxItems)
+    , m_cache(budgetBytes / 1024)
 {}
+
+QPixmap ThumbnailCache::cached(const QString &path) const
+{
+    const QPixmap *pixmap = m_cache.object(path);
+    return pixmap ? *pixmap : QPixmap();
+}
 
 QPixmap ThumbnailCache::thumbnail(const QString &path)
 {
@@ -30,7 +36,9 @@ QPixmap ThumbnailCache::thumbnail(const QString &path)
             Q_EMIT failed(path);
             return;
         }
-        m_cache.insert(path, new QPixmap(QPixmap::fromImage(image)));
+        // NoFormatConversion: the raster pixmap keeps the packed format the pool made.
+        auto *pixmap = new QPixmap(QPixmap::fromImage(image, Qt::NoFormatConversion));
+        m_cache.insert(path, pixmap, std::max<qsizetype>(1, image.sizeInBytes() / 1024));
         Q_EMIT ready(path);
     });
     const QSize bound = m_size;
@@ -40,7 +48,11 @@ QPixmap ThumbnailCache::thumbnail(const QString &path)
         const QSize full = reader.size();
         if (full.isValid())
             reader.setScaledSize(full.scaled(bound, Qt::KeepAspectRatio));
-        return reader.read();
+        QImage image = reader.read();
+        // 3 bytes a pixel instead of 4 for opaque thumbnails: a quarter less memory per batch.
+        if (!image.isNull() && !image.hasAlphaChannel())
+            image.convertTo(QImage::Format_RGB888);
+        return image;
     }));
     return {};
 }

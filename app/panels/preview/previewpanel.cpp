@@ -115,6 +115,7 @@ PreviewPanel::~PreviewPanel()
 void PreviewPanel::setImage(const QImage &image)
 {
     ++m_imageTicket; // a decode still running must not replace this image
+    Q_EMIT imageReplaced();
     m_imageSource.clear();
     m_imageFailed = false;
     showNotice({});
@@ -136,6 +137,7 @@ void PreviewPanel::loadImageData(const QByteArray &bytes)
 void PreviewPanel::decode(QByteArray bytes, QString path)
 {
     const quint64 ticket = ++m_imageTicket;
+    Q_EMIT imageReplaced();
     const QString source = path.isEmpty()
                                ? QStringLiteral("bytes:%1:%2").arg(qHash(bytes)).arg(bytes.size())
                                : QStringLiteral("file:") + path;
@@ -218,6 +220,7 @@ void PreviewPanel::setProblems(const std::vector<annotation::Problem> &problems)
 void PreviewPanel::clear()
 {
     ++m_imageTicket;
+    Q_EMIT imageReplaced();
     m_imageSource.clear();
     m_imageFailed = false;
     showNotice({});

@@ -58,6 +58,9 @@ public:
 Q_SIGNALS:
     void imageLoaded(QSize size);
     void imageLoadFailed(const QString &message);
+    // Another image than the one shown was asked for (or the preview was cleared), before it
+    // is decoded: whatever was drawn for the old image must go (see EvalOverlay).
+    void imageReplaced();
     // The user picked an object in the problem list.
     void objectActivated(int objectIndex);
 

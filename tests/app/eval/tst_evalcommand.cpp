@@ -1,16 +1,20 @@
 // `ango-console eval` end to end with a real python3 plugin script: the report's numbers for a
 // dataset whose answers are known, the --min-map gate, exit 2 on bad input, exports, and a batch
-// killed halfway that resumes with nothing computed twice and nothing lost.
+// killed halfway that resumes with nothing computed twice and nothing lost, and one interrupted by
+// SIGINT/SIGTERM that finishes what it started, says so, exits 130 and resumes.
 #include "testfiles.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
+
+#include <csignal>
 
 using ango::test::writeFile;
 using nlohmann::json;
@@ -54,6 +58,8 @@ private Q_SLOTS:
     void badInputExitsTwo();
     void datasetProblemsAreWarnings();
     void resumesAfterKill();
+    void signalFinishesRunningAndResumes_data();
+    void signalFinishesRunningAndResumes();
 
 private:
     // 8 images: 4 with a cat and a dog each. The model finds every cat exactly; it finds the
@@ -299,6 +305,68 @@ void tst_EvalCommand::resumesAfterKill()
         ran.insert(name);
     QCOMPARE(ran.size(), 12);
     QCOMPARE(QDir(cache).entryList(QDir::Files).size(), 12);
+}
+
+void tst_EvalCommand::signalFinishesRunningAndResumes_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("SIGINT") << int(SIGINT) << QStringLiteral("SIGINT");
+    QTest::newRow("SIGTERM") << int(SIGTERM) << QStringLiteral("SIGTERM");
+}
+
+void tst_EvalCommand::signalFinishesRunningAndResumes()
+{
+    QFETCH(int, signalNumber);
+    QFETCH(QString, name);
+    writeDataset(12);
+    const QString calls = m_dir->filePath(QStringLiteral("calls.log"));
+    const QString cache = m_dir->filePath(QStringLiteral("cache"));
+    const json config{{"log", calls.toStdString()}, {"delay", 0.4}};
+    QProcess first;
+    QSignalSpy finished(&first, &QProcess::finished);
+    first.start(QStringLiteral(ANGO_EVAL_CLI),
+                baseArguments(config) + QStringList{QStringLiteral("--concurrency=2")});
+    // Interrupted once the callback has started a few images (it logs each call as it begins),
+    // so some are done, two are running and the rest wait.
+    QTRY_VERIFY_WITH_TIMEOUT(readLines(calls).size() >= 4, 60000);
+    QVERIFY(::kill(pid_t(first.processId()), signalNumber) == 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
+    const QString err = QString::fromUtf8(first.readAllStandardError());
+    QCOMPARE(first.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(first.exitCode() == 130, qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("interrupted by ") + name), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("the same command resumes")), qPrintable(err));
+    // Images not run are not reported as failures.
+    QVERIFY2(err.contains(QStringLiteral(", 0 failed, ")), qPrintable(err));
+    QVERIFY2(!err.contains(QRegularExpression(QStringLiteral("[1-9][0-9]* failed\\)"))),
+             qPrintable(err));
+    // No report for a partial run.
+    QVERIFY(first.readAllStandardOutput().isEmpty());
+
+    // Every image the callback started was let finish and cached: nothing lost...
+    const QStringList started = readLines(calls);
+    const qsizetype kept = QDir(cache).entryList(QDir::Files).size();
+    QCOMPARE(kept, started.size());
+    QVERIFY2(kept >= 4 && kept < 12, qPrintable(QString::number(kept)));
+    QVERIFY2(err.contains(QStringLiteral("%1 of 12 images have a result").arg(kept)),
+             qPrintable(err));
+
+    // ...and the re-run computes only the others: nothing twice.
+    const QString report = m_dir->filePath(QStringLiteral("report.json"));
+    const Finished second
+        = run(baseArguments(config)
+              + QStringList{QStringLiteral("--concurrency=2"), QStringLiteral("--out"), report});
+    QVERIFY2(second.code == 0, qPrintable(second.err));
+    const QStringList resumed = readLines(calls).mid(started.size());
+    QCOMPARE(resumed.size(), 12 - kept);
+    for (const QString &image : resumed)
+        QVERIFY2(!started.contains(image), qPrintable(image));
+    const json r = readJson(report);
+    QCOMPARE(r["run"]["cached"].get<qsizetype>(), kept);
+    QCOMPARE(r["run"]["computed"].get<qsizetype>(), 12 - kept);
+    QCOMPARE(r["classes"]["cat"]["AP"].get<double>(), 1.0);
+    QCOMPARE(r["classes"]["dog"]["AP50"].get<double>(), 51.0 / 101.0);
 }
 
 QTEST_GUILESS_MAIN(tst_EvalCommand)

@@ -2,6 +2,7 @@
 // sort by problems and latency, "problems only" hides clean images, a failure sorts first.
 #include "callbacks/functioncallback.h"
 #include "panels/gallery/evalpanel.h"
+#include "panels/gallery/gallerymodel.h"
 #include "panels/gallery/gallerypanel.h"
 #include "panels/gallery/thumbnailcache.h"
 #include "runtime/pluginruntime.h"
@@ -9,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QListView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // not the user's cache
     void thumbnailsAreDecodedOffThreadAndCached();
     void sortsAndFilters();
+    void paintingNeverDecodes();
     void evalPanelRunsAndScores();
 };
 
@@ -59,6 +62,7 @@ void tst_GalleryPanel::sortsAndFilters()
     metrics.images.resize(4);
     const int fp[] = {0, 2, 0, 1};
     const int fn[] = {0, 1, 0, 0};
+    const int tp[] = {3, 1, 0, 2};
     const qint64 latency[] = {10, 5, 40, 20};
     for (int i = 0; i < 4; ++i) {
         eval::DatasetImage image;
@@ -68,6 +72,7 @@ void tst_GalleryPanel::sortsAndFilters()
         runs[std::size_t(i)].durationMs = latency[i];
         metrics.images[std::size_t(i)].fp = fp[i];
         metrics.images[std::size_t(i)].fn = fn[i];
+        metrics.images[std::size_t(i)].tp = tp[i];
     }
     runs[2].state = eval::ImageRun::State::Failed;
     runs[2].error = QStringLiteral("model exploded");
@@ -79,10 +84,58 @@ void tst_GalleryPanel::sortsAndFilters()
     QCOMPARE(panel.shownImages(), (QList<int>{2, 3, 0, 1}));
     panel.setSortKey(GalleryPanel::SortKey::Name);
     QCOMPARE(panel.shownImages(), (QList<int>{0, 1, 2, 3}));
+    // F1 = 2TP / (2TP + FP + FN): 1, 0.4, failed (0), 0.8; the worst first.
+    panel.setSortKey(GalleryPanel::SortKey::Score);
+    QCOMPARE(panel.shownImages(), (QList<int>{2, 1, 3, 0}));
+    QCOMPARE(imageScore(metrics.images[1]), 0.4);
+    panel.setSortKey(GalleryPanel::SortKey::Name);
     panel.setProblemsOnly(true);
     QCOMPARE(panel.shownImages(), (QList<int>{1, 2, 3}));
     panel.setProblemsOnly(false);
     QCOMPARE(panel.shownImages().size(), 4);
+}
+
+void tst_GalleryPanel::paintingNeverDecodes()
+{
+    QTemporaryDir dir;
+    eval::Dataset dataset;
+    for (int i = 0; i < 3; ++i) {
+        QImage image(640, 480, QImage::Format_RGB32);
+        image.fill(QColor(40 * i, 100, 200));
+        eval::DatasetImage entry;
+        entry.key = QStringLiteral("img%1").arg(i);
+        entry.localPath = dir.filePath(entry.key + QStringLiteral(".png"));
+        QVERIFY(image.save(entry.localPath));
+        dataset.images.push_back(entry);
+    }
+    GalleryPanel panel;
+    panel.resize(800, 600);
+    panel.show();
+    panel.setResults(&dataset, nullptr, nullptr);
+    ThumbnailCache *cache = panel.thumbnails();
+    QSignalSpy ready(cache, &ThumbnailCache::ready);
+    // The first paint finds nothing cached: it asks the pool and draws placeholders, decoding
+    // nothing itself.
+    (void)panel.grab();
+    QCOMPARE(cache->decodesStarted(), 3);
+    QCOMPARE(cache->cachedCount(), 0);
+    // Every cell is thumbnail-sized with room for its caption, decoded or not (the view lays
+    // them out once, uniformly: a cell sized by a missing thumbnail clipped them all).
+    auto *view = panel.findChild<QListView *>();
+    QVERIFY(view);
+    const QRect cell = view->visualRect(view->model()->index(0, 0));
+    QVERIFY2(cell.width() >= 160 && cell.height() >= 120 + 2 * view->fontMetrics().height(),
+             qPrintable(QStringLiteral("%1x%2").arg(cell.width()).arg(cell.height())));
+    QTRY_COMPARE(ready.size(), 3);
+    // Once cached, painting only reads the cache; opaque thumbnails are packed to 3 bytes a pixel.
+    (void)panel.grab();
+    (void)panel.grab();
+    QCOMPARE(cache->decodesStarted(), 3);
+    QCOMPARE(cache->cachedCount(), 3);
+    const QPixmap thumb = cache->cached(dataset.images[0].localPath);
+    QCOMPARE(thumb.size(), QSize(160, 120));
+    QCOMPARE(thumb.toImage().format(), QImage::Format_RGB888);
+    QCOMPARE(cache->cachedBytes(), qsizetype(3) * ((160 * 3 * 120) / 1024) * 1024);
 }
 
 void tst_GalleryPanel::evalPanelRunsAndScores()
