@@ -22,10 +22,26 @@ const cli::FlagSyntax &syntax()
          QStringLiteral("--concurrency"), QStringLiteral("--out"), QStringLiteral("--min-map"),
          QStringLiteral("--cache-dir"), QStringLiteral("--predictions"),
          QStringLiteral("--label-import"), QStringLiteral("--project-id"),
-         QStringLiteral("--python"), QStringLiteral("--timeout")},
+         QStringLiteral("--python"), QStringLiteral("--timeout"), QStringLiteral("--baseline"),
+         QStringLiteral("--compare-callback"), QStringLiteral("--compare-config")},
         {QStringLiteral("--no-cache")},
         QStringLiteral("eval runs the callback locally and needs no secret")};
     return s;
+}
+
+// --config and --compare-config: JSON text, or @FILE.
+Result<QString> readConfig(const QString &flag, QString text)
+{
+    if (text.startsWith(QLatin1Char('@'))) {
+        QFile file(text.mid(1));
+        if (!file.open(QIODevice::ReadOnly) || file.size() > 16 * 1024 * 1024)
+            return makeError(QStringLiteral("%1: %2 cannot be read").arg(flag, text.mid(1)));
+        text = QString::fromUtf8(file.readAll());
+    }
+    const std::string bytes = text.toStdString();
+    if (!nlohmann::json::accept(bytes))
+        return makeError(QStringLiteral("%1 is not valid JSON").arg(flag));
+    return text;
 }
 
 } // namespace
@@ -58,6 +74,12 @@ QString evalUsage()
         "  --python PATH        python: interpreter (default python3)\n"
         "  --timeout SECONDS    per image (default 120)\n"
         "\n"
+        "A/B (deltas are B - A; the report gets a \"comparison\" section):\n"
+        "  --baseline FILE      A is a report an earlier --out wrote, B this run\n"
+        "  --compare-callback SPEC, --compare-config JSON\n"
+        "                       A is this run, B the same dataset again with this callback\n"
+        "                       and/or configJSON (unchanged images come from the cache)\n"
+        "\n"
         "Exit codes: 0 done, 1 below --min-map, 2 bad flags or a dataset that cannot be read.\n");
 }
 
@@ -84,17 +106,10 @@ Result<EvalOptions> parseEvalArguments(const QStringList &arguments)
         return makeError(QStringLiteral("--images is required (with --coco, or alone)"));
     o.mappingFile = flags.value(QStringLiteral("--mapping"));
     if (flags.has(QStringLiteral("--config"))) {
-        QString text = flags.value(QStringLiteral("--config"));
-        if (text.startsWith(QLatin1Char('@'))) {
-            QFile file(text.mid(1));
-            if (!file.open(QIODevice::ReadOnly) || file.size() > 16 * 1024 * 1024)
-                return makeError(QStringLiteral("--config: %1 cannot be read").arg(text.mid(1)));
-            text = QString::fromUtf8(file.readAll());
-        }
-        const std::string bytes = text.toStdString();
-        if (!nlohmann::json::accept(bytes))
-            return makeError(QStringLiteral("--config is not valid JSON"));
-        o.configJson = text;
+        auto text = readConfig(QStringLiteral("--config"), flags.value(QStringLiteral("--config")));
+        if (!text)
+            return text.error();
+        o.configJson = *text;
     }
     if (flags.has(QStringLiteral("--concurrency"))) {
         auto count = cli::parseCount(QStringLiteral("--concurrency"),
@@ -131,6 +146,23 @@ Result<EvalOptions> parseEvalArguments(const QStringList &arguments)
     o.labelImportFile = flags.value(QStringLiteral("--label-import"));
     o.projectId = flags.value(QStringLiteral("--project-id"));
     o.interpreter = flags.value(QStringLiteral("--python"));
+    o.baselineFile = flags.value(QStringLiteral("--baseline"));
+    o.compareCallbackSpec = flags.value(QStringLiteral("--compare-callback"));
+    if (flags.has(QStringLiteral("--compare-config"))) {
+        auto text = readConfig(QStringLiteral("--compare-config"),
+                               flags.value(QStringLiteral("--compare-config")));
+        if (!text)
+            return text.error();
+        o.compareConfigJson = *text;
+    }
+    const bool runsB = !o.compareCallbackSpec.isEmpty() || o.compareConfigJson;
+    if (!o.baselineFile.isEmpty() && runsB)
+        return makeError(QStringLiteral(
+            "--baseline excludes --compare-callback and --compare-config (one A/B at a time)"));
+    if (flags.has(QStringLiteral("--compare-callback")) && o.compareCallbackSpec.isEmpty())
+        return makeError(QStringLiteral("--compare-callback needs a callback spec"));
+    if (flags.has(QStringLiteral("--baseline")) && o.baselineFile.isEmpty())
+        return makeError(QStringLiteral("--baseline needs a report file"));
     return o;
 }
 

@@ -28,6 +28,14 @@ struct EvalOptions
     QString projectId;       // for the label-import body
     QString interpreter;     // python: interpreter
     int timeoutSeconds = 120;
+    // A/B: a saved report as A, or B run with another callback and/or configJSON.
+    QString baselineFile;
+    QString compareCallbackSpec;
+    std::optional<QString> compareConfigJson;
+    bool comparing() const
+    {
+        return !baselineFile.isEmpty() || !compareCallbackSpec.isEmpty() || compareConfigJson;
+    }
 };
 
 Result<EvalOptions> parseEvalArguments(const QStringList &arguments);

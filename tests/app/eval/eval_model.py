@@ -1,6 +1,7 @@
 # A model plugin for the eval tests, in the SDK's style. Each "image" is a JSON file naming the
 # objects the model "sees" ({"objects": [{"cls", "box": [x, y, w, h], "score"}]}), so the tests know
-# the answers. configJSON: {"log": PATH} appends the image name per call, {"delay": s} waits.
+# the answers. configJSON: {"log": PATH} appends the image name per call, {"delay": s} waits,
+# {"variant": V} keeps only the objects without a "variant" or with variant V (A/B tests).
 import json
 import os
 import time
@@ -22,6 +23,8 @@ def run_model(data):
     schema = {entry["modelClass"]: entry["schemaId"] for entry in data.get("categorySchema") or []}
     objects = []
     for obj in seen["objects"]:
+        if obj.get("variant", config.get("variant")) != config.get("variant"):
+            continue
         x, y, w, h = obj["box"]
         out = {"bounding-box": {"x": x, "y": y, "width": w, "height": h}, "confidence": obj["score"]}
         if obj["cls"] in schema:
