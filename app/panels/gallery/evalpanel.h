@@ -20,6 +20,7 @@ class PluginRuntime;
 
 namespace ango::app {
 
+class ComparePanel;
 class GalleryPanel;
 
 // What a batch runs with: the window's callback, mapping and config at the moment Run is pressed.
@@ -46,10 +47,13 @@ public:
 
     // Loads a dataset (cocoFile empty: a folder of images); the error names file, entry, field.
     Result<void> openDataset(const QString &cocoFile, const QString &imageDir);
+    // An Ango project export (assets with their answers); imageDir for assets given by path.
+    Result<void> openExport(const QString &exportFile, const QString &imageDir);
     void start();
     void cancel();
     QString summary() const;
     GalleryPanel *gallery() const { return m_gallery; }
+    ComparePanel *comparison() const { return m_compare; }
 
 Q_SIGNALS:
     void evaluated();
@@ -57,6 +61,7 @@ Q_SIGNALS:
 private:
     void finished(bool cancelled);
     void showProgress(const eval::BatchProgress &p);
+    Result<void> useDataset(Result<eval::Dataset> loaded);
 
     std::function<runtime::PluginRuntime *()> m_runtime;
     std::function<EvalSetup()> m_setup;
@@ -70,6 +75,8 @@ private:
     QPushButton *m_run;
     QPushButton *m_cancel;
     GalleryPanel *m_gallery;
+    ComparePanel *m_compare; // A/B against the last run
+    EvalSetup m_ranWith;     // the setup of the last run: A of the A/B
 };
 
 } // namespace ango::app
