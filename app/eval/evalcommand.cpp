@@ -7,6 +7,7 @@
 #include "eval/exports.h"
 #include "evalcompare.h"
 #include "evaloptions.h"
+#include "evalproject.h"
 #include "evalreport.h"
 #include "runtime/pluginruntime.h"
 
@@ -50,6 +51,8 @@ Result<eval::Dataset> loadDataset(const app::EvalOptions &o)
         return eval::loadCocoDataset(o.cocoFile, o.imageDir);
     if (!o.exportFile.isEmpty())
         return eval::loadAngoExport(o.exportFile, o.imageDir);
+    if (!o.project.isEmpty())
+        return app::loadProjectDataset(o);
     return eval::loadImageFolder(o.imageDir);
 }
 

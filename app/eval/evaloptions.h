@@ -4,6 +4,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <optional>
 
@@ -32,6 +33,11 @@ struct EvalOptions
     QString baselineFile;
     QString compareCallbackSpec;
     std::optional<QString> compareConfigJson;
+    // --project: a live project's assets through the REST API.
+    QString project;
+    QUrl apiHost;
+    QString apiKey; // from ANGO_API_KEY or --api-key-file; never printed
+    int maxPages = 200;
     bool comparing() const
     {
         return !baselineFile.isEmpty() || !compareCallbackSpec.isEmpty() || compareConfigJson;

@@ -66,8 +66,11 @@ void ProjectAssetsLoader::requestPage()
             for (const json &asset : assets)
                 m_assets.push_back(asset);
             Q_EMIT pageLoaded(page, qsizetype(m_assets.size()), total);
-            const bool last = assets.size() < std::size_t(m_source.pageSize)
-                              || (total >= 0 && qint64(m_assets.size()) >= total);
+            // With a total, pages continue until it is reached: a server may cap the page size
+            // below what was asked. Without one, a short page is the last.
+            const bool last = assets.empty()
+                              || (total >= 0 ? qint64(m_assets.size()) >= total
+                                             : assets.size() < std::size_t(m_source.pageSize));
             if (!last && page >= m_source.maxPages) {
                 m_truncated = true;
             } else if (!last) {

@@ -43,8 +43,8 @@ public:
     explicit ProjectAssetsLoader(ProjectSource source, QObject *parent = nullptr);
     ~ProjectAssetsLoader() override;
 
-    // Asks for page 1, 2, … until a page is short or empty, `total` assets have come, or
-    // maxPages is reached; then done() once, from the event loop. A failed page fails the load:
+    // Asks for page 1, 2, … until the response's `total` assets have come (without a total:
+    // until a page is short), a page is empty, or maxPages is reached; then done() once, from the event loop. A failed page fails the load:
     // the message names the URL and the HTTP status.
     void load(Done done);
 

@@ -6,6 +6,7 @@ import json
 import os
 import time
 from urllib.parse import urlparse, unquote
+from urllib.request import urlopen
 
 from imerit_ango.plugins import ModelPlugin, run
 
@@ -18,8 +19,12 @@ def run_model(data):
             log.write(os.path.basename(path) + "\n")
     if config.get("delay"):
         time.sleep(config["delay"])
-    with open(path) as image:
-        seen = json.load(image)
+    if urlparse(data["dataURL"]).scheme in ("http", "https"):  # a live project's asset URL
+        with urlopen(data["dataURL"], timeout=30) as response:
+            seen = json.loads(response.read())
+    else:
+        with open(path) as image:
+            seen = json.load(image)
     schema = {entry["modelClass"]: entry["schemaId"] for entry in data.get("categorySchema") or []}
     objects = []
     for obj in seen["objects"]:
