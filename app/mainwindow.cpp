@@ -169,15 +169,19 @@ void MainWindow::buildPanels()
         = addPanel(m_log, tr("Request log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     // Evaluate on a dataset (app/panels/gallery): the window's callback, mapping and config. Its
     // gallery wants room like the preview, so it is a centre tab, not a dock beside the log.
-    m_centre->addTab(new EvalPanel([this] { return m_controller->runtime(); },
+    auto *evaluate = new EvalPanel([this] { return m_controller->runtime(); },
                                    [this] {
                                        return EvalSetup{
                                            m_callback->spec(), m_mapping->categorySchema(),
                                            m_config->isEmpty()
                                                ? std::nullopt
                                                : std::optional<QString>(m_config->configJson())};
-                                   }),
-                     tr("Evaluate"));
+                                   });
+    // A live project's assets: the same API host and key the label set is loaded with.
+    evaluate->setProjectAccess([this] {
+        return ProjectAccess{m_connection->profile().apiHost, m_run->source().apiKey};
+    });
+    m_centre->addTab(evaluate, tr("Evaluate"));
 
     // Runtime counters; long state names elide instead of widening the window.
     auto *status = new ElidedLabel(this, 1);

@@ -1,5 +1,6 @@
 #include "panels/gallery/evalpanel.h"
 
+#include "eval/projectassets.h"
 #include "eval/resultcache.h"
 #include "panels/gallery/comparepanel.h"
 #include "panels/gallery/gallerypanel.h"
@@ -8,6 +9,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -30,19 +32,30 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_gallery(new GalleryPanel(this))
     , m_compare(new ComparePanel(m_runtime, m_setup, this))
+    , m_projectId(new QLineEdit(this))
 {
     auto *openCoco = new QPushButton(tr("COCO file…"), this);
     auto *openFolder = new QPushButton(tr("Image folder…"), this);
     auto *openExportButton = new QPushButton(tr("Ango export…"), this);
     openExportButton->setObjectName(QStringLiteral("openExport"));
+    auto *openProjectButton = new QPushButton(tr("Live project"), this);
+    openProjectButton->setObjectName(QStringLiteral("openProject"));
+    openProjectButton->setToolTip(
+        tr("The project's assets and answers through the REST API, with the Connection panel's "
+           "API host and the Run panel's API key"));
+    m_projectId->setPlaceholderText(tr("project ID"));
+    m_projectId->setObjectName(QStringLiteral("evalProjectId"));
+    m_projectId->setMaximumWidth(160);
     m_datasetLabel->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_run->setEnabled(false);
     m_cancel->setEnabled(false);
     auto *bar = new QHBoxLayout;
-    for (QWidget *w : {static_cast<QWidget *>(openCoco), static_cast<QWidget *>(openFolder),
-                       static_cast<QWidget *>(openExportButton), static_cast<QWidget *>(m_run),
-                       static_cast<QWidget *>(m_cancel)})
+    for (QWidget *w :
+         {static_cast<QWidget *>(openCoco), static_cast<QWidget *>(openFolder),
+          static_cast<QWidget *>(openExportButton), static_cast<QWidget *>(m_projectId),
+          static_cast<QWidget *>(openProjectButton), static_cast<QWidget *>(m_run),
+          static_cast<QWidget *>(m_cancel)})
         bar->addWidget(w);
     bar->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
@@ -86,6 +99,10 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
             !opened)
             m_datasetLabel->setText(opened.error().message);
     });
+    connect(openProjectButton, &QPushButton::clicked, this,
+            [this] { openProject(m_projectId->text().trimmed()); });
+    connect(m_projectId, &QLineEdit::returnPressed, this,
+            [this] { openProject(m_projectId->text().trimmed()); });
     connect(m_run, &QPushButton::clicked, this, &EvalPanel::start);
     connect(m_cancel, &QPushButton::clicked, this, &EvalPanel::cancel);
 }
@@ -101,6 +118,47 @@ Result<void> EvalPanel::openDataset(const QString &cocoFile, const QString &imag
 Result<void> EvalPanel::openExport(const QString &exportFile, const QString &imageDir)
 {
     return useDataset(eval::loadAngoExport(exportFile, imageDir));
+}
+
+void EvalPanel::openProject(const QString &projectId)
+{
+    if (m_batch && m_cancel->isEnabled())
+        return; // not while a batch runs on the current dataset
+    const ProjectAccess access = m_access ? m_access() : ProjectAccess{};
+    if (projectId.isEmpty() || access.apiKey.isEmpty()) {
+        m_datasetLabel->setText(
+            tr("A live project needs its ID here and your API key in the Run panel"));
+        Q_EMIT projectLoaded(false);
+        return;
+    }
+    eval::ProjectSource source;
+    source.apiHost = access.apiHost;
+    source.apiKey = access.apiKey;
+    source.projectId = projectId;
+    m_projectLoader = std::make_unique<eval::ProjectAssetsLoader>(source);
+    connect(m_projectLoader.get(), &eval::ProjectAssetsLoader::pageLoaded, this,
+            [this, projectId](int page, qsizetype assets, qint64 total) {
+                m_datasetLabel->setText(tr("Project %1: page %2, %3%4 assets…")
+                                            .arg(projectId)
+                                            .arg(page)
+                                            .arg(assets)
+                                            .arg(total >= 0 ? tr(" of %1").arg(total) : QString()));
+            });
+    m_datasetLabel->setText(tr("Project %1: loading assets…").arg(projectId));
+    m_projectLoader->load([this](Result<eval::Dataset> loaded) {
+        // The loader goes after this callback returns, not inside it.
+        QMetaObject::invokeMethod(
+            this, [this] { m_projectLoader.reset(); }, Qt::QueuedConnection);
+        const bool ok = loaded.ok();
+        if (auto used = useDataset(std::move(loaded)); !used)
+            m_datasetLabel->setText(used.error().message);
+        Q_EMIT projectLoaded(ok);
+    });
+}
+
+QString EvalPanel::datasetText() const
+{
+    return m_datasetLabel->text();
 }
 
 Result<void> EvalPanel::useDataset(Result<eval::Dataset> loaded)

@@ -5,17 +5,23 @@
 #include "eval/dataset.h"
 #include "eval/predictions.h"
 
+#include <QUrl>
 #include <QWidget>
 
 #include <functional>
 #include <memory>
 
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
 
 namespace ango::runtime {
 class PluginRuntime;
+}
+
+namespace ango::eval {
+class ProjectAssetsLoader;
 }
 
 namespace ango::app {
@@ -29,6 +35,13 @@ struct EvalSetup
     QString callbackSpec;
     nlohmann::json categorySchema; // [{"schemaId", "modelClass"}] or null
     std::optional<QString> configJson;
+};
+
+// Where a live project's assets come from: the Connection panel's API host, the Run panel's key.
+struct ProjectAccess
+{
+    QUrl apiHost;
+    QString apiKey;
 };
 
 // The Evaluate dock: open a COCO file and its images (or a folder), run the current callback over
@@ -49,6 +62,11 @@ public:
     Result<void> openDataset(const QString &cocoFile, const QString &imageDir);
     // An Ango project export (assets with their answers); imageDir for assets given by path.
     Result<void> openExport(const QString &exportFile, const QString &imageDir);
+    // A live project's assets and answers through the REST API (eval/projectassets.h);
+    // projectLoaded() follows. The API host and key come from setProjectAccess().
+    void openProject(const QString &projectId);
+    void setProjectAccess(std::function<ProjectAccess()> access) { m_access = std::move(access); }
+    QString datasetText() const;
     void start();
     void cancel();
     QString summary() const;
@@ -57,6 +75,7 @@ public:
 
 Q_SIGNALS:
     void evaluated();
+    void projectLoaded(bool ok);
 
 private:
     void finished(bool cancelled);
@@ -77,6 +96,9 @@ private:
     GalleryPanel *m_gallery;
     ComparePanel *m_compare; // A/B against the last run
     EvalSetup m_ranWith;     // the setup of the last run: A of the A/B
+    std::function<ProjectAccess()> m_access;
+    std::unique_ptr<eval::ProjectAssetsLoader> m_projectLoader;
+    QLineEdit *m_projectId;
 };
 
 } // namespace ango::app

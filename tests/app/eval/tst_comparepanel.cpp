@@ -6,6 +6,7 @@
 #include "panels/gallery/evalpanel.h"
 #include "panels/gallery/splitpreview.h"
 #include "panels/preview/previewscene.h"
+#include "recordinghttpserver.h"
 #include "runtime/pluginruntime.h"
 #include "testfiles.h"
 
@@ -80,6 +81,7 @@ private Q_SLOTS:
     void init();
     void configBDeltaTableAndSplitPreview();
     void savedReportAsB();
+    void opensExportAndLiveProject();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -234,6 +236,76 @@ void tst_ComparePanel::savedReportAsB()
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("images[0].key")),
              qPrintable(failed.first().first().toString()));
     QCOMPARE(ab->classTable()->rowCount(), 0);
+}
+
+void tst_ComparePanel::opensExportAndLiveProject()
+{
+    // The Ango export: assets by path in the image folder, their answers as ground truth.
+    json assets = json::array();
+    for (int i = 1; i <= 3; ++i)
+        assets.push_back(
+            {{"externalId", "img" + std::to_string(i) + ".png"},
+             {"task",
+              {{"tools",
+                json::array(
+                    {{{"title", "cat"},
+                      {"bounding-box", {{"x", 0}, {"y", 0}, {"width", 50}, {"height", 50}}}}})}}}});
+    const QString exportFile = m_dir->filePath(QStringLiteral("export.json"));
+    ango::test::writeFile(exportFile, QByteArray::fromStdString(assets.dump()));
+    QVERIFY(m_panel->openExport(exportFile, m_dir->path()).ok());
+    QVERIFY2(m_panel->datasetText().startsWith(QStringLiteral("3 images, 1 classes, 3 objects")),
+             qPrintable(m_panel->datasetText()));
+    QVERIFY(!m_panel->comparison()->comparison()); // A went with the old dataset
+
+    // A live project: two pages from the recording server, with the panel's host and key.
+    ango::test::RecordingHttpServer server;
+    QVERIFY(server.listen());
+    auto page = [&server](const json &ids, int total) {
+        json list = json::array();
+        for (const auto &id : ids)
+            list.push_back(
+                {{"externalId", id},
+                 {"data", server.url(QStringLiteral("/img/") + QString::fromStdString(id))
+                              .toString()
+                              .toStdString()},
+                 {"task",
+                  {{"tools",
+                    json::array({{{"title", "dog"},
+                                  {"bounding-box",
+                                   {{"x", 1}, {"y", 1}, {"width", 9}, {"height", 9}}}}})}}}});
+        return ango::test::ScriptedResponse::json(200,
+                                                  {{"data", {{"assets", list}, {"total", total}}}});
+    };
+    server.enqueue("/v2/project/P9/assets", page(json::array({"a", "b"}), 3));
+    server.enqueue("/v2/project/P9/assets", page(json::array({"c"}), 3));
+    QSignalSpy loaded(m_panel.get(), &EvalPanel::projectLoaded);
+    m_panel->openProject(
+        QStringLiteral("P9")); // no access given yet: the label says what is missing
+    QCOMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.takeFirst().first().toBool(), false);
+    QVERIFY(m_panel->datasetText().contains(QStringLiteral("API key")));
+    m_panel->setProjectAccess([&server] {
+        return ProjectAccess{server.url(), QStringLiteral("k-1")};
+    });
+    m_panel->openProject(QStringLiteral("P9"));
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QVERIFY2(m_panel->datasetText().startsWith(QStringLiteral("3 images, 1 classes, 3 objects")),
+             qPrintable(m_panel->datasetText()));
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(server.requests()[1].header("apikey"), QByteArray("k-1"));
+
+    // A failed page: the label names the URL and the status.
+    server.setRoute("/v2/project/P8/assets",
+                    ango::test::ScriptedResponse::json(404, {{"message", "no such project"}}));
+    loaded.clear();
+    m_panel->openProject(QStringLiteral("P8"));
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.first().first().toBool(), false);
+    QVERIFY2(m_panel->datasetText().contains(
+                 server.url(QStringLiteral("/v2/project/P8/assets")).toString())
+                 && m_panel->datasetText().contains(QStringLiteral("404")),
+             qPrintable(m_panel->datasetText()));
 }
 
 QTEST_MAIN(tst_ComparePanel)
