@@ -45,8 +45,15 @@ QString counts(const eval::ImageScore &s)
 
 QString runLabel(const QString &callbackSpec, const std::optional<QString> &configJson)
 {
-    return configJson ? QStringLiteral("%1 config %2").arg(callbackSpec, *configJson)
-                      : callbackSpec;
+    if (!configJson)
+        return callbackSpec;
+    // One line, whatever the layout of a --config @FILE.
+    const json parsed = json::parse(configJson->toStdString(), nullptr, false);
+    return QStringLiteral("%1 config %2")
+        .arg(callbackSpec, parsed.is_discarded()
+                               ? configJson->simplified()
+                               : QString::fromStdString(
+                                   parsed.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
 Result<std::unique_ptr<EvalComparison>> EvalComparison::prepare(const EvalOptions &options,

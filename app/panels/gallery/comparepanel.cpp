@@ -24,9 +24,17 @@ using nlohmann::json;
 
 namespace {
 
+// One line: the config panel's JSON is pretty-printed, the status label has no room for that.
 QString label(const QString &spec, const std::optional<QString> &config)
 {
-    return config ? QStringLiteral("%1 · config %2").arg(spec, *config) : spec;
+    if (!config)
+        return spec;
+    const json parsed = json::parse(config->toStdString(), nullptr, false);
+    const QString compact
+        = parsed.is_discarded()
+              ? config->simplified()
+              : QString::fromStdString(parsed.dump(-1, ' ', false, json::error_handler_t::replace));
+    return QStringLiteral("%1 · config %2").arg(spec, compact);
 }
 
 QString metricText(double value)
@@ -57,7 +65,7 @@ QTableWidgetItem *cell(const QString &text, std::optional<double> change = std::
     return item;
 }
 
-QTableWidget *table(const QStringList &headers, QWidget *parent)
+QTableWidget *table(const QStringList &headers, QHeaderView::ResizeMode first, QWidget *parent)
 {
     auto *t = new QTableWidget(0, int(headers.size()), parent);
     t->setHorizontalHeaderLabels(headers);
@@ -65,7 +73,7 @@ QTableWidget *table(const QStringList &headers, QWidget *parent)
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setSelectionMode(QAbstractItemView::SingleSelection);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    t->horizontalHeader()->setSectionResizeMode(0, first);
     for (int c = 1; c < headers.size(); ++c)
         t->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     return t;
@@ -83,11 +91,11 @@ ComparePanel::ComparePanel(std::function<runtime::PluginRuntime *()> runtime,
     , m_browse(new QPushButton(tr("Browse…"), this))
     , m_compare(new QPushButton(tr("Compare"), this))
     , m_status(new QLabel(tr("Run the evaluation first: it is A."), this))
-    , m_classes(
-          table({tr("Class"), tr("AP A"), tr("AP B"), tr("ΔAP"), tr("ΔAP50"), tr("ΔRecall")}, this))
+    , m_classes(table({tr("Class"), tr("AP A"), tr("AP B"), tr("ΔAP"), tr("ΔAP50"), tr("ΔRecall")},
+                      QHeaderView::ResizeToContents, this))
     , m_images(table(
           {tr("Image"), tr("A TP/FP/FN"), tr("B TP/FP/FN"), tr("F1 A"), tr("F1 B"), tr("ΔF1")},
-          this))
+          QHeaderView::Stretch, this))
     , m_split(new SplitPreview(this))
 {
     m_source->addItem(tr("B: another configJSON"));
@@ -132,11 +140,17 @@ ComparePanel::ComparePanel(std::function<runtime::PluginRuntime *()> runtime,
     auto *tables = new QSplitter(Qt::Horizontal, this);
     tables->addWidget(m_classes);
     tables->addWidget(m_images);
+    // Both tables whole at 1280 px; the split preview gets most of the height: it is what the
+    // eye compares.
+    tables->setStretchFactor(0, 1);
     tables->setStretchFactor(1, 1);
+    tables->setSizes({1000, 1000});
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(tables);
     split->addWidget(m_split);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({400, 600});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_status);
