@@ -174,6 +174,7 @@ void ComparePanel::resetB()
     m_callbackB.reset();
     m_comparison.reset();
     m_bHasAnswers = false;
+    m_bRunning = false;
 }
 
 void ComparePanel::setA(const eval::Dataset *dataset, const eval::ClassMapping *mapping,
@@ -217,8 +218,8 @@ void ComparePanel::fail(const QString &message)
 
 void ComparePanel::compareWith(Source source, const QString &text)
 {
-    if (!m_dataset || !m_runsA || m_batchB)
-        return;
+    if (!m_dataset || !m_runsA || m_bRunning)
+        return; // one B at a time; a finished B is replaced
     resetB();
     m_classes->setRowCount(0);
     m_images->setRowCount(0);
@@ -291,12 +292,14 @@ void ComparePanel::runB(const QString &spec, const std::optional<QString> &confi
             });
     connect(m_batchB.get(), &eval::BatchRun::finished, this, &ComparePanel::batchBFinished);
     m_compare->setEnabled(false);
+    m_bRunning = true;
     m_status->setText(tr("Running B: %1").arg(m_labelB));
     m_batchB->start();
 }
 
 void ComparePanel::batchBFinished(bool cancelled)
 {
+    m_bRunning = false;
     std::vector<std::vector<eval::Detection>> detections(m_dataset->images.size());
     for (std::size_t i = 0; i < detections.size(); ++i) {
         const eval::ImageRun &run = m_batchB->runs()[i];

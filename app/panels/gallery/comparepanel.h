@@ -82,6 +82,7 @@ private:
     std::unique_ptr<eval::BatchRun> m_batchB;
     QString m_labelB;
     bool m_bHasAnswers = false;
+    bool m_bRunning = false;
     std::optional<eval::Comparison> m_comparison;
     QComboBox *m_source;
     QLineEdit *m_input;
