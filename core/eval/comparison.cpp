@@ -256,12 +256,26 @@ Result<Comparison> compare(const ScoreCard &a, const ScoreCard &b)
         }
     }
 
+    // Images match by key; when no key is shared (a COCO file's ids against an export's
+    // externalIds of the same images), by file name.
     QHash<QString, std::size_t> imageOfB;
     for (std::size_t i = 0; i < b.images.size(); ++i)
         imageOfB.insert(b.images[i].key, i);
+    const bool anyKey = std::any_of(a.images.begin(), a.images.end(),
+                                    [&](const ImageScore &i) { return imageOfB.contains(i.key); });
+    out.matchedByFile = !anyKey;
+    if (out.matchedByFile) {
+        imageOfB.clear();
+        for (std::size_t i = 0; i < b.images.size(); ++i) {
+            if (!b.images[i].file.isEmpty())
+                imageOfB.insert(b.images[i].file, i);
+        }
+    }
     std::vector<bool> bSeen(b.images.size(), false);
     for (const ImageScore &ia : a.images) {
-        const auto found = imageOfB.constFind(ia.key);
+        const auto found = out.matchedByFile && ia.file.isEmpty()
+                               ? imageOfB.cend()
+                               : imageOfB.constFind(out.matchedByFile ? ia.file : ia.key);
         if (found == imageOfB.cend()) {
             out.onlyInA << ia.key;
             continue;
@@ -348,6 +362,7 @@ json comparisonJson(const Comparison &comparison, std::size_t maxImages)
         {"overall", classJson(comparison.overall)},
         {"classes", classes},
         {"comparedImages", comparison.images.size()},
+        {"matchedBy", comparison.matchedByFile ? "file" : "key"},
         {"differingImages", comparison.differingImages},
         {"images", images},
         {"onlyInA", {{"count", comparison.onlyInA.size()}, {"keys", keys(comparison.onlyInA)}}},

@@ -90,9 +90,11 @@ struct Comparison
     qsizetype differingImages = 0;
     QStringList onlyInA; // image keys
     QStringList onlyInB;
+    bool matchedByFile = false; // no key in common: images were matched by file name
 };
 
-// Fails when the two have no image key in common (not the same dataset).
+// Fails when the two have no image in common (not the same dataset): by key, or when no key is
+// shared, by file name.
 Result<Comparison> compare(const ScoreCard &a, const ScoreCard &b);
 
 // Class rows for a table: the largest |ΔAP| first (then |ΔAP50|, |Δrecall|), classes without

@@ -129,6 +129,7 @@ ComparePanel::ComparePanel(std::function<runtime::PluginRuntime *()> runtime,
     });
     connect(m_compare, &QPushButton::clicked, this,
             [this] { compareWith(Source(m_source->currentIndex()), m_input->text().trimmed()); });
+    connect(m_input, &QLineEdit::returnPressed, m_compare, &QPushButton::click);
     connect(m_images, &QTableWidget::cellActivated, this, [this](int row, int) { openImage(row); });
     connect(m_images, &QTableWidget::cellClicked, this, [this](int row, int) { openImage(row); });
 

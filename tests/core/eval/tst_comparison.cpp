@@ -245,6 +245,20 @@ void tst_Comparison::badReportNamesField()
 
 void tst_Comparison::differentDatasetsFail()
 {
+    {
+        // The same images under other keys (an export's externalIds): matched by file name.
+        const Dataset d = dataset();
+        ScoreCard a = scoreCard(QStringLiteral("A"), d, evaluate(d, detectionsA()));
+        for (ImageScore &i : a.images)
+            i.key = QStringLiteral("ext-") + i.key;
+        const Comparison c
+            = compare(a, scoreCard(QStringLiteral("B"), d, evaluate(d, detectionsB()))).value();
+        QVERIFY(c.matchedByFile);
+        QCOMPARE(c.images.size(), 4u);
+        QCOMPARE(c.images[0].a.key, QStringLiteral("ext-2"));
+        QCOMPARE(c.images[0].b.key, QStringLiteral("2"));
+        QCOMPARE(c.differingImages, 3);
+    }
     ScoreCard a;
     a.label = QStringLiteral("old.json");
     a.images.push_back(ImageScore{QStringLiteral("x"), {}, 1, 0, 0, 1, false});
