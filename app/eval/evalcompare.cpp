@@ -189,6 +189,8 @@ QString comparisonTable(const eval::Comparison &c, int images)
                               .arg(d.scoreB, 0, 'f', 2))
                      .arg(signedMetric(d.delta));
     }
+    if (c.matchedByFile)
+        lines << QStringLiteral("no image key in common: images matched by file name");
     if (!c.onlyInA.isEmpty() || !c.onlyInB.isEmpty())
         lines << QStringLiteral("%1 images only in A, %2 only in B (not compared)")
                      .arg(c.onlyInA.size())

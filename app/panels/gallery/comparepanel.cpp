@@ -331,6 +331,8 @@ void ComparePanel::show(eval::ScoreCard b)
                        .arg(c.labelA, c.labelB)
                        .arg(c.differingImages)
                        .arg(c.images.size());
+    if (c.matchedByFile)
+        text += tr("; no key in common, images matched by file name");
     if (!c.onlyInA.isEmpty() || !c.onlyInB.isEmpty())
         text += tr("; %1 images only in A, %2 only in B")
                     .arg(c.onlyInA.size())
