@@ -156,6 +156,10 @@ void MainWindow::buildPanels()
                              m_config->isEmpty() ? std::nullopt
                                                  : std::optional<QString>(m_config->configJson())};
         });
+    // A live project's assets: the same API host and key the label set is loaded with.
+    evaluate->setProjectAccess([this] {
+        return ProjectAccess{m_connection->profile().apiHost, m_run->source().apiKey};
+    });
     m_centre->addTab(evaluate, tr("Evaluate"));
     // A gallery image opens in the preview with its TP/FP/missed marks (EvalOverlay).
     auto *evalPreview = new EvalPreviewLink(evaluate, m_preview, this);

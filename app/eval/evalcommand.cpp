@@ -6,7 +6,9 @@
 #include "eval/batchrun.h"
 #include "eval/datasetfile.h"
 #include "eval/exports.h"
+#include "evalcompare.h"
 #include "evaloptions.h"
+#include "evalproject.h"
 #include "evalreport.h"
 #include "runner/signalwatcher.h"
 #include "runtime/pluginruntime.h"
@@ -54,6 +56,8 @@ Result<eval::Dataset> loadDataset(const app::EvalOptions &o)
         return eval::loadCocoDataset(o.cocoFile, o.imageDir);
     if (!o.exportFile.isEmpty())
         return eval::loadAngoExport(o.exportFile, o.imageDir);
+    if (!o.project.isEmpty())
+        return app::loadProjectDataset(o);
     return eval::loadImageFolder(o.imageDir);
 }
 
@@ -196,6 +200,13 @@ int runEvalCommand(int argc, char **argv)
     runtimeOptions.requestTimeout = std::chrono::seconds(options.timeoutSeconds);
     runtimeOptions.minimumLogLevel = logging::Level::Warning;
     runtime::PluginRuntime runtime(runtimeOptions, callbackObject.get());
+    // A/B (evalcompare.h): a saved report as A, or B run first through the same cache.
+    auto comparison
+        = app::EvalComparison::prepare(options, *dataset, *mapping, &runtime, callbackOptions);
+    if (!comparison) {
+        printError(comparison.error().message);
+        return kExitBadUsage;
+    }
 
     eval::BatchOptions batchOptions;
     batchOptions.callbackIdentity = eval::callbackIdentity(options.callbackSpec);
@@ -265,7 +276,9 @@ int runEvalCommand(int argc, char **argv)
         inputs.configJson = options.configJson;
         inputs.seconds = double(clock.elapsed()) / 1000.0;
         const app::EvalOutcome outcome = app::evaluateRuns(inputs);
-        const nlohmann::json report = app::buildReport(inputs, outcome);
+        nlohmann::json report = app::buildReport(inputs, outcome);
+        const QString comparisonTable
+            = *comparison ? (*comparison)->addTo(report, inputs, outcome) : QString();
         for (std::size_t i = 0; i < batch.runs().size(); ++i) {
             if (!batch.runs()[i].error.isEmpty())
                 printError(
@@ -273,6 +286,8 @@ int runEvalCommand(int argc, char **argv)
         }
         const QByteArray table = app::classTable(report).toUtf8();
         std::fwrite(table.constData(), 1, size_t(table.size()), stdout);
+        const QByteArray abTable = comparisonTable.toUtf8();
+        std::fwrite(abTable.constData(), 1, size_t(abTable.size()), stdout);
         std::fflush(stdout);
         QStringList writeErrors;
         if (!options.outFile.isEmpty())
@@ -293,11 +308,16 @@ int runEvalCommand(int argc, char **argv)
                            .arg(ap, 0, 'f', 4)
                            .arg(*options.minMap));
             exitCode = kExitBelowMinimum;
-        } else if (!writeErrors.isEmpty()) {
+        } else if (!writeErrors.isEmpty() || (*comparison && (*comparison)->failed())) {
             exitCode = kExitBadUsage;
         }
         QCoreApplication::exit(exitCode);
     });
-    QTimer::singleShot(0, &batch, [&batch] { batch.start(); });
+    QTimer::singleShot(0, &batch, [&batch, &comparison] {
+        if (*comparison)
+            (*comparison)->runB([&batch] { batch.start(); });
+        else
+            batch.start();
+    });
     return QCoreApplication::exec();
 }

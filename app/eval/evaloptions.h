@@ -4,6 +4,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <optional>
 
@@ -28,6 +29,19 @@ struct EvalOptions
     QString projectId;       // for the label-import body
     QString interpreter;     // python: interpreter
     int timeoutSeconds = 120;
+    // A/B: a saved report as A, or B run with another callback and/or configJSON.
+    QString baselineFile;
+    QString compareCallbackSpec;
+    std::optional<QString> compareConfigJson;
+    // --project: a live project's assets through the REST API.
+    QString project;
+    QUrl apiHost;
+    QString apiKey; // from ANGO_API_KEY or --api-key-file; never printed
+    int maxPages = 200;
+    bool comparing() const
+    {
+        return !baselineFile.isEmpty() || !compareCallbackSpec.isEmpty() || compareConfigJson;
+    }
 };
 
 Result<EvalOptions> parseEvalArguments(const QStringList &arguments);

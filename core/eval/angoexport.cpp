@@ -2,6 +2,7 @@
 #include "eval/dataset.h"
 #include "eval/datasetfile.h"
 #include "eval/objectbox.h"
+#include "eval/projectassets.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -189,6 +190,20 @@ private:
 };
 
 } // namespace
+
+Result<Dataset> datasetFromAngoAssets(const json &assets, const QString &source,
+                                      const QString &imageDir)
+{
+    if (!assets.is_array())
+        return makeError(QStringLiteral("%1: must be a list of assets, but it is %2")
+                             .arg(source, describeValue(assets)));
+    Dataset dataset;
+    dataset.kind = Dataset::Kind::AngoExport;
+    dataset.imageDir = imageDir.isEmpty() ? QString() : QFileInfo(imageDir).absoluteFilePath();
+    // ExportReader names the file in problems: here the "file" is the source.
+    ExportReader(source, imageDir, dataset).read(assets);
+    return dataset;
+}
 
 Result<Dataset> loadAngoExport(const QString &exportFile, const QString &imageDir)
 {

@@ -615,4 +615,20 @@ void RestClient::annotate(const QString &apiKey, const QString &taskId,
     d->startJson(Method::Post, url, apiKey, toBody(body), std::move(done), {});
 }
 
+void RestClient::getAssetPage(const QString &apiKey, const QString &projectId, int page, int limit,
+                              JsonDone done)
+{
+    const QUrl url = d->endpoint(QStringLiteral("/v2/project/") + pathSegment(projectId)
+                                     + QStringLiteral("/assets"),
+                                 QStringLiteral("page=%1&limit=%2").arg(page).arg(limit));
+    auto extract = [page](Json response) -> Result<Json> {
+        if (response.is_object() && response.contains("data") && response["data"].is_object()
+            && response["data"].contains("assets") && response["data"]["assets"].is_array())
+            return Json(response["data"]);
+        return Error::of(
+            QStringLiteral("the assets response (page %1) has no data.assets list").arg(page));
+    };
+    d->startJson(Method::Get, url, apiKey, {}, std::move(done), std::move(extract));
+}
+
 } // namespace ango::rest

@@ -61,6 +61,10 @@ public:
 
     // GET /v2/project/{id}/assets?page=1&limit=10&filters=… → data.assets[0] (its "data" is the URL)
     void getAsset(const QString &apiKey, const AssetQuery &query, JsonDone done);
+    // GET /v2/project/{id}/assets?page=N&limit=M → data (its "assets" list and "total"): one page
+    // of a project's assets, for evaluating on a live project (eval/projectassets.h).
+    void getAssetPage(const QString &apiKey, const QString &projectId, int page, int limit,
+                      JsonDone done);
     // GET of the asset file; redirects followed; the apikey header only goes to the API host.
     void fetchBytes(const QString &apiKey, const QUrl &url, BytesDone done);
     // GET /v2/project/{id} → data.project

@@ -1,14 +1,19 @@
 #include "panels/gallery/evalpanel.h"
 
+#include "eval/projectassets.h"
 #include "eval/resultcache.h"
+#include "panels/gallery/comparepanel.h"
 #include "panels/gallery/gallerypanel.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace ango::app {
@@ -26,23 +31,43 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
     , m_run(new QPushButton(tr("Run"), this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_gallery(new GalleryPanel(this))
+    , m_compare(new ComparePanel(m_runtime, m_setup, this))
+    , m_projectId(new QLineEdit(this))
 {
     auto *openCoco = new QPushButton(tr("COCO file…"), this);
     auto *openFolder = new QPushButton(tr("Image folder…"), this);
+    auto *openExportButton = new QPushButton(tr("Ango export…"), this);
+    openExportButton->setObjectName(QStringLiteral("openExport"));
+    auto *openProjectButton = new QPushButton(tr("Live project"), this);
+    openProjectButton->setObjectName(QStringLiteral("openProject"));
+    openProjectButton->setToolTip(
+        tr("The project's assets and answers through the REST API, with the Connection panel's "
+           "API host and the Run panel's API key"));
+    m_projectId->setPlaceholderText(tr("project ID"));
+    m_projectId->setObjectName(QStringLiteral("evalProjectId"));
+    m_projectId->setMaximumWidth(160);
     m_datasetLabel->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_run->setEnabled(false);
     m_cancel->setEnabled(false);
     auto *bar = new QHBoxLayout;
-    for (QWidget *w : {static_cast<QWidget *>(openCoco), static_cast<QWidget *>(openFolder),
-                       static_cast<QWidget *>(m_run), static_cast<QWidget *>(m_cancel)})
+    for (QWidget *w :
+         {static_cast<QWidget *>(openCoco), static_cast<QWidget *>(openFolder),
+          static_cast<QWidget *>(openExportButton), static_cast<QWidget *>(m_projectId),
+          static_cast<QWidget *>(openProjectButton), static_cast<QWidget *>(m_run),
+          static_cast<QWidget *>(m_cancel)})
         bar->addWidget(w);
     bar->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_datasetLabel);
     layout->addWidget(m_summary);
-    layout->addWidget(m_gallery, 1);
+    // The gallery and the A/B share the room below (comparepanel.h).
+    auto *views = new QTabWidget(this);
+    views->setObjectName(QStringLiteral("evalViews"));
+    views->addTab(m_gallery, tr("Gallery"));
+    views->addTab(m_compare, tr("A/B"));
+    layout->addWidget(views, 1);
 
     connect(openCoco, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("COCO detection file"), {},
@@ -62,6 +87,22 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
         if (auto opened = openDataset({}, dir); !opened)
             m_datasetLabel->setText(opened.error().message);
     });
+    connect(openExportButton, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Ango project export"), {},
+                                                          tr("JSON (*.json)"));
+        if (file.isEmpty())
+            return;
+        // Assets given by URL need no folder; those given by path are looked up in it.
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Its image folder (cancel: next to the export)"));
+        if (auto opened = openExport(file, dir.isEmpty() ? QFileInfo(file).absolutePath() : dir);
+            !opened)
+            m_datasetLabel->setText(opened.error().message);
+    });
+    connect(openProjectButton, &QPushButton::clicked, this,
+            [this] { openProject(m_projectId->text().trimmed()); });
+    connect(m_projectId, &QLineEdit::returnPressed, this,
+            [this] { openProject(m_projectId->text().trimmed()); });
     connect(m_run, &QPushButton::clicked, this, &EvalPanel::start);
     connect(m_cancel, &QPushButton::clicked, this, &EvalPanel::cancel);
 }
@@ -70,10 +111,61 @@ EvalPanel::~EvalPanel() = default;
 
 Result<void> EvalPanel::openDataset(const QString &cocoFile, const QString &imageDir)
 {
-    auto loaded = cocoFile.isEmpty() ? eval::loadImageFolder(imageDir)
-                                     : eval::loadCocoDataset(cocoFile, imageDir);
+    return useDataset(cocoFile.isEmpty() ? eval::loadImageFolder(imageDir)
+                                         : eval::loadCocoDataset(cocoFile, imageDir));
+}
+
+Result<void> EvalPanel::openExport(const QString &exportFile, const QString &imageDir)
+{
+    return useDataset(eval::loadAngoExport(exportFile, imageDir));
+}
+
+void EvalPanel::openProject(const QString &projectId)
+{
+    if (m_batch && m_cancel->isEnabled())
+        return; // not while a batch runs on the current dataset
+    const ProjectAccess access = m_access ? m_access() : ProjectAccess{};
+    if (projectId.isEmpty() || access.apiKey.isEmpty()) {
+        m_datasetLabel->setText(
+            tr("A live project needs its ID here and your API key in the Run panel"));
+        Q_EMIT projectLoaded(false);
+        return;
+    }
+    eval::ProjectSource source;
+    source.apiHost = access.apiHost;
+    source.apiKey = access.apiKey;
+    source.projectId = projectId;
+    m_projectLoader = std::make_unique<eval::ProjectAssetsLoader>(source);
+    connect(m_projectLoader.get(), &eval::ProjectAssetsLoader::pageLoaded, this,
+            [this, projectId](int page, qsizetype assets, qint64 total) {
+                m_datasetLabel->setText(tr("Project %1: page %2, %3%4 assets…")
+                                            .arg(projectId)
+                                            .arg(page)
+                                            .arg(assets)
+                                            .arg(total >= 0 ? tr(" of %1").arg(total) : QString()));
+            });
+    m_datasetLabel->setText(tr("Project %1: loading assets…").arg(projectId));
+    m_projectLoader->load([this](Result<eval::Dataset> loaded) {
+        // The loader goes after this callback returns, not inside it.
+        QMetaObject::invokeMethod(
+            this, [this] { m_projectLoader.reset(); }, Qt::QueuedConnection);
+        const bool ok = loaded.ok();
+        if (auto used = useDataset(std::move(loaded)); !used)
+            m_datasetLabel->setText(used.error().message);
+        Q_EMIT projectLoaded(ok);
+    });
+}
+
+QString EvalPanel::datasetText() const
+{
+    return m_datasetLabel->text();
+}
+
+Result<void> EvalPanel::useDataset(Result<eval::Dataset> loaded)
+{
     if (!loaded)
         return loaded.error();
+    m_compare->setA(nullptr, nullptr, nullptr, nullptr, {}); // before A's dataset goes
     m_batch.reset();
     m_gallery->setResults(nullptr, nullptr, nullptr);
     m_detections.clear();
@@ -97,6 +189,8 @@ void EvalPanel::start()
     if (!m_dataset || (m_batch && m_cancel->isEnabled()))
         return;
     const EvalSetup setup = m_setup();
+    m_compare->setA(nullptr, nullptr, nullptr, nullptr, {}); // before A's runs go
+    m_ranWith = setup;
     QHash<QString, QString> labels; // schemaId → model class, matched to category names
     if (setup.categorySchema.is_array()) {
         for (const auto &entry : setup.categorySchema) {
@@ -157,6 +251,7 @@ void EvalPanel::finished(bool cancelled)
     m_metrics = eval::evaluate(*m_dataset, detections);
     m_summary->setText(summary() + (cancelled ? tr(" (cancelled: partial)") : QString()));
     m_gallery->setResults(m_dataset.get(), &m_batch->runs(), &m_metrics);
+    m_compare->setA(m_dataset.get(), &m_mapping, &m_batch->runs(), &m_metrics, m_ranWith);
     Q_EMIT evaluated();
 }
 

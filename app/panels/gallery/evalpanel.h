@@ -5,12 +5,14 @@
 #include "eval/dataset.h"
 #include "eval/predictions.h"
 
+#include <QUrl>
 #include <QWidget>
 
 #include <functional>
 #include <memory>
 
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
 
@@ -18,8 +20,13 @@ namespace ango::runtime {
 class PluginRuntime;
 }
 
+namespace ango::eval {
+class ProjectAssetsLoader;
+}
+
 namespace ango::app {
 
+class ComparePanel;
 class GalleryPanel;
 
 // What a batch runs with: the window's callback, mapping and config at the moment Run is pressed.
@@ -28,6 +35,13 @@ struct EvalSetup
     QString callbackSpec;
     nlohmann::json categorySchema; // [{"schemaId", "modelClass"}] or null
     std::optional<QString> configJson;
+};
+
+// Where a live project's assets come from: the Connection panel's API host, the Run panel's key.
+struct ProjectAccess
+{
+    QUrl apiHost;
+    QString apiKey;
 };
 
 // The Evaluate dock: open a COCO file and its images (or a folder), run the current callback over
@@ -46,6 +60,13 @@ public:
 
     // Loads a dataset (cocoFile empty: a folder of images); the error names file, entry, field.
     Result<void> openDataset(const QString &cocoFile, const QString &imageDir);
+    // An Ango project export (assets with their answers); imageDir for assets given by path.
+    Result<void> openExport(const QString &exportFile, const QString &imageDir);
+    // A live project's assets and answers through the REST API (eval/projectassets.h);
+    // projectLoaded() follows. The API host and key come from setProjectAccess().
+    void openProject(const QString &projectId);
+    void setProjectAccess(std::function<ProjectAccess()> access) { m_access = std::move(access); }
+    QString datasetText() const;
     void start();
     void cancel();
     QString summary() const;
@@ -54,13 +75,16 @@ public:
     const eval::Dataset *dataset() const { return m_dataset.get(); }
     const std::vector<std::vector<eval::Detection>> &detections() const { return m_detections; }
     const eval::EvalResult &metrics() const { return m_metrics; }
+    ComparePanel *comparison() const { return m_compare; }
 
 Q_SIGNALS:
     void evaluated();
+    void projectLoaded(bool ok);
 
 private:
     void finished(bool cancelled);
     void showProgress(const eval::BatchProgress &p);
+    Result<void> useDataset(Result<eval::Dataset> loaded);
 
     std::function<runtime::PluginRuntime *()> m_runtime;
     std::function<EvalSetup()> m_setup;
@@ -75,6 +99,11 @@ private:
     QPushButton *m_run;
     QPushButton *m_cancel;
     GalleryPanel *m_gallery;
+    ComparePanel *m_compare; // A/B against the last run
+    EvalSetup m_ranWith;     // the setup of the last run: A of the A/B
+    std::function<ProjectAccess()> m_access;
+    std::unique_ptr<eval::ProjectAssetsLoader> m_projectLoader;
+    QLineEdit *m_projectId;
 };
 
 } // namespace ango::app

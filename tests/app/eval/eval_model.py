@@ -1,10 +1,12 @@
 # A model plugin for the eval tests, in the SDK's style. Each "image" is a JSON file naming the
 # objects the model "sees" ({"objects": [{"cls", "box": [x, y, w, h], "score"}]}), so the tests know
-# the answers. configJSON: {"log": PATH} appends the image name per call, {"delay": s} waits.
+# the answers. configJSON: {"log": PATH} appends the image name per call, {"delay": s} waits,
+# {"variant": V} keeps only the objects without a "variant" or with variant V (A/B tests).
 import json
 import os
 import time
 from urllib.parse import urlparse, unquote
+from urllib.request import urlopen
 
 from imerit_ango.plugins import ModelPlugin, run
 
@@ -17,11 +19,17 @@ def run_model(data):
             log.write(os.path.basename(path) + "\n")
     if config.get("delay"):
         time.sleep(config["delay"])
-    with open(path) as image:
-        seen = json.load(image)
+    if urlparse(data["dataURL"]).scheme in ("http", "https"):  # a live project's asset URL
+        with urlopen(data["dataURL"], timeout=30) as response:
+            seen = json.loads(response.read())
+    else:
+        with open(path) as image:
+            seen = json.load(image)
     schema = {entry["modelClass"]: entry["schemaId"] for entry in data.get("categorySchema") or []}
     objects = []
     for obj in seen["objects"]:
+        if obj.get("variant", config.get("variant")) != config.get("variant"):
+            continue
         x, y, w, h = obj["box"]
         out = {"bounding-box": {"x": x, "y": y, "width": w, "height": h}, "confidence": obj["score"]}
         if obj["cls"] in schema:
