@@ -7,13 +7,18 @@
 //
 //   node bench.js --console build/<dir>/app/ango-console [--count 20000] [--warmup 2000]
 //                 [--inflight 1,64] [--clients console,python,node] [--hubs node,local]
-//                 [--local-hub build/<dir>/bench/runtime/bench_localhub]
+//                 [--local-hub build/<dir>/bench/runtime/bench_localhub] [--rounds 3]
 //
 // Every client gets a fresh hub. The hub and client CPU time (from /proc) over the measured run
 // is printed too: a hub near 100% of one core is the ceiling, not the client.
+// Each hub and in-flight setting is measured in rounds, the clients taking turns (their order
+// rotates from round to round), and the table shows each row's median over the rounds: on a
+// shared machine the load moves between rows, and a single row per client would compare two
+// different loads. Every round's figures are printed as they come (stderr).
 "use strict";
 
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 const readline = require("readline");
 const { spawn } = require("child_process");
@@ -31,6 +36,7 @@ const inFlights = option("--inflight", "1,64").split(",").map(Number);
 const clients = option("--clients", "console,python,node").split(",");
 const localHubPath = option("--local-hub", path.join(path.dirname(consolePath), "../bench/runtime/bench_localhub"));
 const hubs = option("--hubs", fs.existsSync(localHubPath) ? "node,local" : "node").split(",");
+const rounds = Math.max(1, Number(option("--rounds", 3)));
 const secret = "bench-secret-0123456789";
 const ticksPerSecond = 100; // USER_HZ on Linux
 
@@ -142,6 +148,23 @@ async function measure(hubKind, kind, inFlight) {
   }
 }
 
+function median(values) {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// One row from a client's rounds: the median of each figure; every run must have been answered
+// exactly once in every round, so counts are summed, not averaged.
+function medianRow(rows) {
+  const row = { ...rows[0] };
+  for (const key of ["rps", "p50Ms", "p99Ms", "hubCpu", "clientCpu", "clientCpuUsPerRequest"])
+    row[key] = median(rows.map((r) => r[key]));
+  for (const key of ["answered", "duplicates", "errors", "unexpected"])
+    row[key] = rows.reduce((sum, r) => sum + (r[key] || 0), 0);
+  return row;
+}
+
 function pad(text, width) {
   text = String(text);
   return text.length >= width ? text : " ".repeat(width - text.length) + text;
@@ -156,18 +179,29 @@ async function main() {
     console.error(`no bench_localhub at ${localHubPath} (pass --local-hub PATH or --hubs node)`);
     process.exit(2);
   }
+  const loadBefore = os.loadavg()[0];
   const results = [];
   for (const hubKind of hubs) {
     for (const inFlight of inFlights) {
-      for (const kind of clients) {
-        const r = await measure(hubKind, kind, inFlight);
-        results.push(r);
-        console.error(`${hubKind} hub, ${kind} @${inFlight}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms` +
-          (r.duplicates || r.errors || r.unexpected ? ` (duplicates ${r.duplicates}, errors ${r.errors})` : ""));
+      const perRound = [];
+      for (let round = 0; round < rounds; ++round) {
+        const order = clients.map((_, i) => clients[(i + round) % clients.length]);
+        for (const kind of order) {
+          const r = await measure(hubKind, kind, inFlight);
+          perRound.push(r);
+          console.error(`round ${round + 1}/${rounds}, ${hubKind} hub, ${kind} @${inFlight}: ${r.rps.toFixed(0)} rps, ` +
+            `p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, hub CPU ${(r.hubCpu * 100).toFixed(0)}%, ` +
+            `${r.clientCpuUsPerRequest.toFixed(1)} µs CPU/run, load ${os.loadavg()[0].toFixed(2)}` +
+            (r.duplicates || r.errors || r.unexpected ? ` (duplicates ${r.duplicates}, errors ${r.errors})` : ""));
+        }
       }
+      for (const kind of clients)
+        results.push(medianRow(perRound.filter((r) => r.client === kind)));
     }
   }
-  console.log(`\n${count} requests per run (after ${warmup} warm-up), demo callback, a fresh hub per row`);
+  console.log(`\n${count} requests per run (after ${warmup} warm-up), demo callback, a fresh hub per row; ` +
+    `median of ${rounds} round(s) per row, clients taking turns; load average ${loadBefore.toFixed(2)} → ` +
+    `${os.loadavg()[0].toFixed(2)}`);
   console.log(`${pad("hub", 5)} ${pad("client", 8)} ${pad("in flight", 9)} ${pad("rps", 8)} ${pad("p50 ms", 8)} ${pad("p99 ms", 8)} ` +
     `${pad("hub CPU", 8)} ${pad("client CPU", 10)} ${pad("µs CPU/req", 10)} ${pad("answered", 8)}`);
   for (const r of results)

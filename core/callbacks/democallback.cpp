@@ -14,6 +14,8 @@ nlohmann::json demoKnobs(const nlohmann::json &request)
     if (config == request.end())
         return nlohmann::json::object();
     nlohmann::json parsed;
+    if (config->is_string() && config->get_ref<const std::string &>().empty())
+        return nlohmann::json::object(); // the hub's usual "": nothing to parse
     if (config->is_string())
         parsed = nlohmann::json::parse(config->get<std::string>(), nullptr, false);
     else
@@ -39,20 +41,35 @@ DemoCallback::~DemoCallback()
 
 nlohmann::json DemoCallback::sampleResult(const nlohmann::json &categorySchema)
 {
-    nlohmann::json box = {{"bounding-box", {{"x", 20}, {"y", 30}, {"width", 50}, {"height", 60}}}};
+    using json = nlohmann::json;
+    // Member by member: an initializer list builds every element as a temporary and then copies
+    // it, which cost more than the rest of the demo's run.
+    json bbox = json::object();
+    bbox["x"] = 20;
+    bbox["y"] = 30;
+    bbox["width"] = 50;
+    bbox["height"] = 60;
+    json box = json::object();
+    box["bounding-box"] = std::move(bbox);
     // The sample takes categorySchema[0]; skipping entries without a schemaId keeps an unmapped
     // first class from producing an object with a null schemaId.
     if (categorySchema.is_array()) {
         for (const auto &entry : categorySchema) {
-            if (entry.is_object() && entry.contains("schemaId") && !entry["schemaId"].is_null()) {
-                box["schemaId"] = entry["schemaId"];
+            if (!entry.is_object())
+                continue;
+            if (const auto id = entry.find("schemaId"); id != entry.end() && !id->is_null()) {
+                box["schemaId"] = *id;
                 break;
             }
         }
     }
-    return {{"objects", nlohmann::json::array({box})},
-            {"classifications", nlohmann::json::array()},
-            {"relations", nlohmann::json::array()}};
+    json objects = json::array();
+    objects.push_back(std::move(box));
+    json result = json::object();
+    result["objects"] = std::move(objects);
+    result["classifications"] = json::array();
+    result["relations"] = json::array();
+    return result;
 }
 
 void DemoCallback::invoke(Call call, Done done)

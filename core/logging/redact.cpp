@@ -367,14 +367,27 @@ QString Redactor::redactSecrets(const QString &text) const
         return text;
     if (text.size() >= std::numeric_limits<qint32>::max())
         return kMasked;
-    const Canonical canonical = canonicalise(text);
+    // Without '%' or '\\' there is nothing to decode: the canonical form is the text itself
+    // with '+' made ' ', unit for unit. Most log lines are such text, and decoding them unit by
+    // unit cost more than everything else the runtime does for a run.
+    std::optional<Canonical> decoded;
+    QString folded;
+    QStringView haystack = text;
+    if (text.contains(u'%') || text.contains(u'\\')) {
+        decoded = canonicalise(text);
+        haystack = decoded->text;
+    } else if (text.contains(u'+')) {
+        folded = text;
+        folded.replace(u'+', u' ');
+        haystack = folded;
+    }
     std::vector<Hit> hits;
     for (const Pattern &pattern : m_patterns) {
-        findAll(canonical.text, pattern.canonical, pattern.fallback,
-                [&](qsizetype start, qsizetype end) {
-                    hits.push_back(Hit{canonical.from[size_t(start)], canonical.to[size_t(end - 1)],
-                                       &pattern.secret});
-                });
+        findAll(haystack, pattern.canonical, pattern.fallback, [&](qsizetype start, qsizetype end) {
+            hits.push_back(decoded ? Hit{decoded->from[size_t(start)], decoded->to[size_t(end - 1)],
+                                         &pattern.secret}
+                                   : Hit{start, end, &pattern.secret});
+        });
     }
     if (hits.empty())
         return text;

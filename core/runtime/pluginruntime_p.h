@@ -115,6 +115,7 @@ public:
     void armDeadline(ActiveRequest &entry);
     void clearDeadline(ActiveRequest &entry);
     void onDeadlineTimer();
+    void startDeadlineTimer(qint64 at, qint64 now);
     void onResult(ActiveRequest &active, json result);
     void deliver(quint64 id, json result, const annotation::Answer &answer);
     void fail(quint64 id, const QString &message);
@@ -175,6 +176,7 @@ public:
     QTimer deadlineTimer;
     QElapsedTimer monotonic;
     std::multimap<qint64, quint64> deadlines; // ms on `monotonic` → request id
+    qint64 deadlineTimerAt = 0;               // when deadlineTimer is due, while it is active
     int rejoinAttempt = 0;
 
     DispatchQueue queue;

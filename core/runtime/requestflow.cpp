@@ -244,10 +244,19 @@ void PluginRuntime::Private::armDeadline(ActiveRequest &entry)
 {
     if (options.requestTimeout.count() <= 0)
         return;
-    const qint64 at = monotonic.elapsed() + options.requestTimeout.count();
+    const qint64 now = monotonic.elapsed();
+    const qint64 at = now + options.requestTimeout.count();
     entry.deadline = deadlines.emplace(at, entry.target.requestId);
-    if (!deadlineTimer.isActive() || *entry.deadline == deadlines.begin())
-        deadlineTimer.start(std::max<qint64>(0, deadlines.begin()->first - monotonic.elapsed()));
+    // A timer due no later than this deadline will do: it fires, handles what is due and re-arms
+    // for the rest. Restarting it for every request cost a timer registration per run.
+    if (!deadlineTimer.isActive() || at < deadlineTimerAt)
+        startDeadlineTimer(at, now);
+}
+
+void PluginRuntime::Private::startDeadlineTimer(qint64 at, qint64 now)
+{
+    deadlineTimerAt = at;
+    deadlineTimer.start(std::max<qint64>(0, at - now));
 }
 
 void PluginRuntime::Private::clearDeadline(ActiveRequest &entry)
@@ -256,10 +265,8 @@ void PluginRuntime::Private::clearDeadline(ActiveRequest &entry)
         return;
     deadlines.erase(*entry.deadline);
     entry.deadline.reset();
-    // A timer armed for an earlier deadline fires, finds nothing due and re-arms: cheaper than
-    // restarting it on every completion.
-    if (deadlines.empty())
-        deadlineTimer.stop();
+    // The timer stays armed even when no deadline is left: it fires once, finds nothing due and
+    // stays off. Stopping and restarting it cost a timer registration per run.
 }
 
 void PluginRuntime::Private::onDeadlineTimer()
@@ -274,7 +281,7 @@ void PluginRuntime::Private::onDeadlineTimer()
         onTimeout(id);
     }
     if (!deadlines.empty())
-        deadlineTimer.start(std::max<qint64>(0, deadlines.begin()->first - now));
+        startDeadlineTimer(deadlines.begin()->first, now);
 }
 
 void PluginRuntime::Private::onResult(ActiveRequest &entry, json result)
@@ -360,6 +367,8 @@ void PluginRuntime::Private::deliver(quint64 id, json result, const annotation::
                  QStringLiteral("the response could not be sent: %1").arg(sent.error().message));
             return;
         }
+        // The run's frames are complete: on the wire now, while we clean up, not after it.
+        client->flush();
         stage(entry.target, RequestStage::Delivered, true, entry.clock.elapsed(),
               QStringLiteral("response"));
         ++status.delivered;

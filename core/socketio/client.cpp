@@ -20,6 +20,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcSocketIo, "ango.socketio", QtWarningMsg)
 
@@ -672,10 +673,26 @@ public:
     {
         beginTextFrame();
         frame.push_back(char(engineio::PacketType::Message));
-        const QByteArray name = event.toUtf8();
-        const QByteArray space = nsp.toUtf8();
+        const QByteArray name = utf8Of(event); // shared copies: a second lookup may evict
+        const QByteArray space = utf8Of(nsp);
         return appendEventText(frame, std::string_view(space.constData(), size_t(space.size())),
                                std::string_view(name.constData(), size_t(name.size())), args, id);
+    }
+
+    // The same few event names and namespaces are emitted over and over: their UTF-8 is kept
+    // (a handful, so that arbitrary names cannot grow it) instead of converted on every emit.
+    static constexpr std::size_t kUtf8Kept = 8;
+    std::vector<std::pair<QString, QByteArray>> utf8Kept;
+
+    const QByteArray &utf8Of(const QString &text)
+    {
+        for (const auto &[kept, utf8] : utf8Kept)
+            if (kept == text)
+                return utf8;
+        if (utf8Kept.size() == kUtf8Kept)
+            utf8Kept.erase(utf8Kept.begin());
+        utf8Kept.emplace_back(text, text.toUtf8());
+        return utf8Kept.back().second;
     }
 
     std::optional<QString> payloadProblem(std::int64_t largest, const QString &event) const
@@ -1084,6 +1101,12 @@ Result<void> Client::sendAck(const QString &nsp, std::uint64_t id, nlohmann::jso
         args = json::array({std::move(args)});
     d->sendPacket(Packet::ack(toStd(nsp), id, std::move(args)));
     return {};
+}
+
+void Client::flush()
+{
+    if (d->tcp && d->tcp->bytesAvailable() == 0)
+        d->flushWrites();
 }
 
 Client::State Client::state() const

@@ -89,6 +89,11 @@ public:
                            AckCallback ack = {},
                            std::chrono::milliseconds ackTimeout = std::chrono::milliseconds{0});
     Result<void> sendAck(const QString &nsp, std::uint64_t id, nlohmann::json args);
+    // Emits are written to the socket once the read that caused them is handled (or every few
+    // frames of a long read), so that a burst goes out in one write. A caller that knows its
+    // burst is complete (the runtime after a run's response) calls this to write it now, before
+    // its own clean-up; it waits for the read's end while more received frames are to be handled.
+    void flush();
 
     State state() const;
     std::optional<engineio::Handshake> handshake() const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <optional>
 
 namespace ango::socketio {
 
@@ -757,11 +758,231 @@ Result<std::optional<Packet>> Decoder::addBinary(std::string_view bytes)
 
 // ---- JSON ----
 
+namespace {
+
+// The JSON our wire carries almost always: objects, arrays, ASCII strings with short escapes,
+// integers, literals. For that it builds the same value nlohmann's parser would (non-negative
+// integers unsigned, a repeated key's last value kept) without its per-byte lexer and token
+// buffer. Anything else (a byte above 0x7F, a \u escape, a fraction or exponent, an integer out
+// of range, any syntax error) gives up, and nlohmann's parser decides: same values, same errors.
+class CommonJsonParser
+{
+public:
+    explicit CommonJsonParser(std::string_view text)
+        : m_at(text.data())
+        , m_end(text.data() + text.size())
+    {}
+
+    std::optional<json> parse()
+    {
+        json value;
+        if (!parseValue(value, 0))
+            return std::nullopt;
+        skipSpace();
+        if (m_at != m_end)
+            return std::nullopt;
+        return value;
+    }
+
+private:
+    void skipSpace()
+    {
+        while (m_at != m_end && (*m_at == ' ' || *m_at == '\n' || *m_at == '\r' || *m_at == '\t'))
+            ++m_at;
+    }
+
+    bool literal(std::string_view word)
+    {
+        if (std::size_t(m_end - m_at) < word.size() || std::string_view(m_at, word.size()) != word)
+            return false;
+        m_at += word.size();
+        return true;
+    }
+
+    bool parseValue(json &out, int depth)
+    {
+        skipSpace();
+        if (m_at == m_end)
+            return false;
+        switch (*m_at) {
+        case '{':
+            return parseObject(out, depth + 1);
+        case '[':
+            return parseArray(out, depth + 1);
+        case '"': {
+            std::string text;
+            if (!parseString(text))
+                return false;
+            out = std::move(text);
+            return true;
+        }
+        case 't':
+            return literal("true") && (out = true, true);
+        case 'f':
+            return literal("false") && (out = false, true);
+        case 'n':
+            return literal("null") && (out = nullptr, true);
+        default:
+            return parseInteger(out);
+        }
+    }
+
+    bool parseObject(json &out, int depth)
+    {
+        if (depth > kMaxJsonDepth)
+            return false;
+        ++m_at; // '{'
+        out = json::object();
+        auto &members = out.get_ref<json::object_t &>();
+        skipSpace();
+        if (m_at != m_end && *m_at == '}') {
+            ++m_at;
+            return true;
+        }
+        while (true) {
+            skipSpace();
+            std::string key;
+            if (m_at == m_end || *m_at != '"' || !parseString(key))
+                return false;
+            skipSpace();
+            if (m_at == m_end || *m_at != ':')
+                return false;
+            ++m_at;
+            json member;
+            if (!parseValue(member, depth))
+                return false;
+            members[std::move(key)] = std::move(member);
+            skipSpace();
+            if (m_at == m_end)
+                return false;
+            if (*m_at == '}') {
+                ++m_at;
+                return true;
+            }
+            if (*m_at++ != ',')
+                return false;
+        }
+    }
+
+    bool parseArray(json &out, int depth)
+    {
+        if (depth > kMaxJsonDepth)
+            return false;
+        ++m_at; // '['
+        out = json::array();
+        auto &elements = out.get_ref<json::array_t &>();
+        skipSpace();
+        if (m_at != m_end && *m_at == ']') {
+            ++m_at;
+            return true;
+        }
+        while (true) {
+            elements.emplace_back();
+            if (!parseValue(elements.back(), depth))
+                return false;
+            skipSpace();
+            if (m_at == m_end)
+                return false;
+            if (*m_at == ']') {
+                ++m_at;
+                return true;
+            }
+            if (*m_at++ != ',')
+                return false;
+        }
+    }
+
+    bool parseString(std::string &out)
+    {
+        ++m_at; // '"'
+        while (true) {
+            const char *plain = m_at;
+            while (m_at != m_end) {
+                const auto c = static_cast<unsigned char>(*m_at);
+                if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+                    break;
+                ++m_at;
+            }
+            out.append(plain, std::size_t(m_at - plain));
+            if (m_at == m_end)
+                return false;
+            const char c = *m_at++;
+            if (c == '"')
+                return true;
+            if (c != '\\' || m_at == m_end)
+                return false; // a control character, or UTF-8 for nlohmann to check
+            switch (*m_at++) {
+            case '"':
+                out.push_back('"');
+                break;
+            case '\\':
+                out.push_back('\\');
+                break;
+            case '/':
+                out.push_back('/');
+                break;
+            case 'b':
+                out.push_back('\b');
+                break;
+            case 'f':
+                out.push_back('\f');
+                break;
+            case 'n':
+                out.push_back('\n');
+                break;
+            case 'r':
+                out.push_back('\r');
+                break;
+            case 't':
+                out.push_back('\t');
+                break;
+            default:
+                return false; // \u (surrogates, U+0000) and invalid escapes
+            }
+        }
+    }
+
+    bool parseInteger(json &out)
+    {
+        const char *start = m_at;
+        const bool negative = *m_at == '-';
+        const char *digits = negative ? m_at + 1 : m_at;
+        const char *end = digits;
+        while (end != m_end && *end >= '0' && *end <= '9')
+            ++end;
+        if (end == digits || (*digits == '0' && end - digits > 1))
+            return false;
+        if (end != m_end && (*end == '.' || *end == 'e' || *end == 'E'))
+            return false; // a float: nlohmann's rounding
+        if (negative) {
+            json::number_integer_t value = 0;
+            if (std::from_chars(start, end, value).ec != std::errc())
+                return false;
+            out = value;
+        } else {
+            json::number_unsigned_t value = 0;
+            if (std::from_chars(start, end, value).ec != std::errc())
+                return false;
+            out = value;
+        }
+        m_at = end;
+        return true;
+    }
+
+    const char *m_at;
+    const char *m_end;
+};
+
+} // namespace
+
 Result<nlohmann::json> parseJson(std::string_view text)
 {
     const JsonScan scan = scanJson(text);
     if (scan.tooDeep)
         return fail(QStringLiteral("JSON is nested deeper than %1 levels").arg(kMaxJsonDepth));
+    if (!scan.loneSurrogate)
+        if (auto common = CommonJsonParser(text).parse())
+            return std::move(*common);
     std::string rewritten;
     if (scan.loneSurrogate) {
         rewritten = replaceLoneSurrogates(text);

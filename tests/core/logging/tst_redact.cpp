@@ -179,6 +179,12 @@ void TstRedact::redactsText_data()
         << u"a outer-INNER-key-77-tail b INNER-key-77"_s << u"a *** b ***y-77"_s;
     QTest::newRow("short secret masked without tail")
         << QStringList{u"abc123"_s} << u"pw abc123 end"_s << u"pw *** end"_s;
+    // Text without '%' or '\\' takes a shortcut (nothing to decode); '+' still stands for ' '.
+    QTest::newRow("plain, '+' in the secret")
+        << QStringList{u"tok+en 1234"_s} << u"a tok+en 1234 b"_s << u"a ***1234 b"_s;
+    QTest::newRow("plain, space written as '+'")
+        << QStringList{u"tok+en 1234"_s} << u"a tok+en+1234 b tok en 1234"_s
+        << u"a ***1234 b ***1234"_s;
     QTest::newRow("url encoded") << QStringList{kApiKey}
                                  << u"GET /v2/x?q="_s
                                         + QString::fromLatin1(QUrl::toPercentEncoding(kApiKey))

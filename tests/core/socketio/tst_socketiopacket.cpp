@@ -61,6 +61,25 @@ QByteArray placeholder(int num)
 }
 
 // "[" repeated, for nesting-depth rows.
+// Type for type (unsigned vs signed integers too), value for value.
+bool sameJson(const json &a, const json &b)
+{
+    if (a.type() != b.type())
+        return false;
+    switch (a.type()) {
+    case json::value_t::array:
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), sameJson);
+    case json::value_t::object:
+        return a.size() == b.size()
+               && std::all_of(a.items().begin(), a.items().end(), [&](const auto &item) {
+                      const auto other = b.find(item.key());
+                      return other != b.end() && sameJson(item.value(), *other);
+                  });
+    default:
+        return a == b;
+    }
+}
+
 QByteArray nested(int depth)
 {
     return QByteArray(depth, '[') + QByteArray(depth, ']');
@@ -102,6 +121,8 @@ private Q_SLOTS:
     void wireExamples();
     void parseJson_data();
     void parseJson();
+    void parseJsonAsNlohmann_data();
+    void parseJsonAsNlohmann();
     void dumpJson_data();
     void dumpJson();
     void dumpJsonMatchesSerializer_data();
@@ -964,6 +985,67 @@ void TestSocketIoPacket::parseJson()
     const QByteArray actual = value ? QByteArray::fromStdString(ango::socketio::dumpJson(*value))
                                     : errorText(value.error());
     QCOMPARE(actual, expected);
+}
+
+// parseJson() has its own parser for the JSON our wire carries and leaves the rest to
+// nlohmann's: either way the value (with its integer types) or the error must be nlohmann's.
+void TestSocketIoPacket::parseJsonAsNlohmann_data()
+{
+    QTest::addColumn<QByteArray>("input");
+
+    const QByteArray plugin = R"({"projectId":"proj","categorySchema":[{"schemaId":"schema-1",)"
+                              R"("modelClass":"car"}],"assetId":"asset","apiKey":"k","orgId":)"
+                              R"("org","runBy":"user","configJSON":"","session":"run-1"})";
+    QTest::newRow("plugin payload") << plugin;
+    QTest::newRow("event array") << QByteArray(R"(["plugin",)" + plugin + "]");
+    QTest::newRow("whitespace everywhere")
+        << QByteArray(" \t\r\n{ \"a\" :\n[ 1 , 2 ] , \"b\":{} } \n");
+    QTest::newRow("empty containers") << QByteArray(R"([[],{},[{}],""])");
+    QTest::newRow("repeated key, last wins") << QByteArray(R"({"a":1,"a":"two","b":0,"a":[3]})");
+    QTest::newRow("literals") << QByteArray("[true,false,null]");
+    QTest::newRow("short escapes") << QByteArray(R"("q\"b\\s\/b\bf\fn\nr\rt\t")");
+    QTest::newRow("DEL") << QByteArray("\"a\x7f\"");
+    QTest::newRow("integers") << QByteArray("[0,-0,7,-7,9223372036854775807,-9223372036854775808]");
+    QTest::newRow("largest unsigned") << QByteArray("18446744073709551615");
+    QTest::newRow("unsigned overflow is a float") << QByteArray("18446744073709551616");
+    QTest::newRow("signed overflow is a float") << QByteArray("-9223372036854775809");
+    QTest::newRow("fraction") << QByteArray("[1.5,-0.0,0.1]");
+    QTest::newRow("exponent") << QByteArray("[1e3,1E-3,2e+2,-1e400]");
+    QTest::newRow("UTF-8") << QByteArray("{\"k\xC3\xA9\":\"\xE2\x82\xAC\"}");
+    QTest::newRow("\\u escapes") << QByteArray(R"(["\u0041","\u00e9","\ud83d\ude00"])");
+    QTest::newRow("leading zero") << QByteArray("01");
+    QTest::newRow("minus alone") << QByteArray("[-]");
+    QTest::newRow("plus sign") << QByteArray("+1");
+    QTest::newRow("trailing comma in array") << QByteArray("[1,]");
+    QTest::newRow("trailing comma in object") << QByteArray(R"({"a":1,})");
+    QTest::newRow("missing colon") << QByteArray(R"({"a" 1})");
+    QTest::newRow("key not a string") << QByteArray("{1:2}");
+    QTest::newRow("unterminated string") << QByteArray(R"(["abc)");
+    QTest::newRow("unterminated array") << QByteArray("[1,2");
+    QTest::newRow("control character in string") << QByteArray("\"a\tb\"");
+    QTest::newRow("invalid escape") << QByteArray(R"("\x41")");
+    QTest::newRow("invalid UTF-8") << QByteArray("\"\xFF\"");
+    QTest::newRow("trailing garbage") << QByteArray("{} x");
+    QTest::newRow("two values") << QByteArray("1 2");
+    QTest::newRow("truncated literal") << QByteArray("[tru]");
+    QTest::newRow("only whitespace") << QByteArray(" ");
+    QTest::newRow("deep enough") << nested(512);
+}
+
+void TestSocketIoPacket::parseJsonAsNlohmann()
+{
+    QFETCH(QByteArray, input);
+    const auto ours = ango::socketio::parseJson(view(input));
+    const json theirs = json::parse(input.constData(), input.constData() + input.size(), nullptr,
+                                    /*allow_exceptions=*/false);
+    if (theirs.is_discarded()) {
+        QVERIFY2(!ours, ours ? ours->dump().c_str() : "");
+        QVERIFY(errorText(ours.error()).startsWith("error: invalid JSON"));
+        return;
+    }
+    QVERIFY2(ours, ours ? "" : errorText(ours.error()).constData());
+    QVERIFY2(sameJson(*ours, theirs),
+             qPrintable(QString::fromStdString(ours->dump() + " vs " + theirs.dump())));
 }
 
 void TestSocketIoPacket::dumpJson_data()
