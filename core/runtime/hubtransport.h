@@ -35,6 +35,9 @@ public:
     // args: a JSON array of the event's arguments.
     virtual Result<void> emitEvent(const QString &nsp, const QString &event, nlohmann::json args)
         = 0;
+    // Puts what was emitted on the wire now rather than when the event loop next turns: a run's
+    // answer leaves before its clean-up. Order and content are unchanged.
+    virtual void flush() {}
 
 Q_SIGNALS:
     void stateChanged(ango::runtime::HubTransport::State state);

@@ -84,4 +84,9 @@ Result<void> SocketIoTransport::emitEvent(const QString &nsp, const QString &eve
     return m_client->emitEvent(nsp, event, std::move(args));
 }
 
+void SocketIoTransport::flush()
+{
+    m_client->flush();
+}
+
 } // namespace ango::runtime

@@ -24,6 +24,7 @@ public:
     bool isNamespaceConnected(const QString &nsp) const override;
     State state() const override;
     Result<void> emitEvent(const QString &nsp, const QString &event, nlohmann::json args) override;
+    void flush() override;
 
 private:
     socketio::Client *m_client;
