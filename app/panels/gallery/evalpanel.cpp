@@ -10,10 +10,12 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace ango::app {
@@ -34,10 +36,19 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
     , m_compare(new ComparePanel(m_runtime, m_setup, this))
     , m_projectId(new QLineEdit(this))
 {
-    auto *openCoco = new QPushButton(tr("COCO file…"), this);
-    auto *openFolder = new QPushButton(tr("Image folder…"), this);
-    auto *openExportButton = new QPushButton(tr("Ango export…"), this);
+    // The file sources share one menu button: a row of four buttons set the window's minimum
+    // width past 1024 px (docs/console-window.md).
+    auto *datasetButton = new QToolButton(this);
+    datasetButton->setText(tr("Open dataset"));
+    datasetButton->setObjectName(QStringLiteral("openDataset"));
+    datasetButton->setPopupMode(QToolButton::InstantPopup);
+    datasetButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *sources = new QMenu(datasetButton);
+    QAction *openCoco = sources->addAction(tr("COCO file…"));
+    QAction *openFolder = sources->addAction(tr("Image folder…"));
+    QAction *openExportButton = sources->addAction(tr("Ango export…"));
     openExportButton->setObjectName(QStringLiteral("openExport"));
+    datasetButton->setMenu(sources);
     auto *openProjectButton = new QPushButton(tr("Live project"), this);
     openProjectButton->setObjectName(QStringLiteral("openProject"));
     openProjectButton->setToolTip(
@@ -51,11 +62,9 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
     m_run->setEnabled(false);
     m_cancel->setEnabled(false);
     auto *bar = new QHBoxLayout;
-    for (QWidget *w :
-         {static_cast<QWidget *>(openCoco), static_cast<QWidget *>(openFolder),
-          static_cast<QWidget *>(openExportButton), static_cast<QWidget *>(m_projectId),
-          static_cast<QWidget *>(openProjectButton), static_cast<QWidget *>(m_run),
-          static_cast<QWidget *>(m_cancel)})
+    for (QWidget *w : {static_cast<QWidget *>(datasetButton), static_cast<QWidget *>(m_projectId),
+                       static_cast<QWidget *>(openProjectButton), static_cast<QWidget *>(m_run),
+                       static_cast<QWidget *>(m_cancel)})
         bar->addWidget(w);
     bar->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
@@ -69,25 +78,26 @@ EvalPanel::EvalPanel(std::function<runtime::PluginRuntime *()> runtime,
     views->addTab(m_compare, tr("A/B"));
     layout->addWidget(views, 1);
 
-    connect(openCoco, &QPushButton::clicked, this, [this] {
+    connect(openCoco, &QAction::triggered, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("COCO detection file"), {},
                                                           tr("JSON (*.json)"));
         if (file.isEmpty())
             return;
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Its image folder"));
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Its image folder"),
+                                                              QFileInfo(file).absolutePath());
         if (dir.isEmpty())
             return;
         if (auto opened = openDataset(file, dir); !opened)
             m_datasetLabel->setText(opened.error().message);
     });
-    connect(openFolder, &QPushButton::clicked, this, [this] {
+    connect(openFolder, &QAction::triggered, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder"));
         if (dir.isEmpty())
             return;
         if (auto opened = openDataset({}, dir); !opened)
             m_datasetLabel->setText(opened.error().message);
     });
-    connect(openExportButton, &QPushButton::clicked, this, [this] {
+    connect(openExportButton, &QAction::triggered, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Ango project export"), {},
                                                           tr("JSON (*.json)"));
         if (file.isEmpty())
