@@ -90,9 +90,15 @@ LogPanel::LogPanel(QWidget *parent)
     m_filter->setSourceModel(m_model);
     m_view->setModel(m_filter);
     m_view->horizontalHeader()->resizeSection(LogModel::TimeColumn, 100);
-    m_view->horizontalHeader()->resizeSection(LogModel::LevelColumn, 60);
-    m_view->horizontalHeader()->resizeSection(LogModel::DirectionColumn, 60);
+    m_view->horizontalHeader()->resizeSection(LogModel::LevelColumn, 50);
+    m_view->horizontalHeader()->resizeSection(LogModel::DirectionColumn, 45);
     m_view->setColumnHidden(LogModel::CategoryColumn, true);
+    // The message says what happened: it comes right after the kind, where a log a third of the
+    // window wide still shows it, not past the horizontal scroll behind session and timings.
+    QHeaderView *header = m_view->horizontalHeader();
+    header->moveSection(header->visualIndex(LogModel::MessageColumn),
+                        header->visualIndex(LogModel::KindColumn) + 1);
+    header->resizeSection(LogModel::MessageColumn, 360);
     m_detail->setRedactor(&m_redactor);
 
     m_filterEdit->setObjectName(QStringLiteral("logFilterText"));
@@ -183,6 +189,8 @@ LogPanel::LogPanel(QWidget *parent)
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    // From the start, not only for space gained later: the detail's size hint would take half.
+    splitter->setSizes({3000, 2000});
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void modelsPassTester();
     void detailIsPrettyAndRedacted();
     void detailPaneShowsSelectedEntry();
+    void messageIsVisibleWithoutScrolling();
     void requestStepOf_data();
     void requestStepOf();
     void timelineGroupsSessionAndFollowsIt();
@@ -476,6 +477,24 @@ void tst_LogPanel::detailPaneShowsSelectedEntry()
     QVERIFY(panel.detailView()->headerText().contains(QStringLiteral("plugin payload")));
     panel.view()->setCurrentIndex(panel.filterModel()->index(0, 0));
     QVERIFY(panel.detailView()->jsonText().isEmpty());
+}
+
+void tst_LogPanel::messageIsVisibleWithoutScrolling()
+{
+    LogPanel panel;
+    panel.resize(1000, 300);
+    panel.appendBatch({makeEntry(0, QStringLiteral("the callback returned 3 objects"))});
+    panel.model()->flush();
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const LogView *view = panel.view();
+    // About the log's width in a 1920-px window: the message column starts inside the view and
+    // shows at least 150 px of the message before any scrolling.
+    const int start = view->columnViewportPosition(LogModel::MessageColumn);
+    QVERIFY2(
+        start >= 0 && start + 150 <= view->viewport()->width(),
+        qPrintable(
+            QStringLiteral("message at %1 of %2 px").arg(start).arg(view->viewport()->width())));
 }
 
 void tst_LogPanel::requestStepOf_data()
