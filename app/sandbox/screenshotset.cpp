@@ -22,6 +22,7 @@
 #include "panels/run/runpanel.h"
 #include "sandbox/samplemodel.h"
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QFile>
@@ -228,8 +229,17 @@ void ScreenshotSet::runThen(const QString &picture, Step then)
 void ScreenshotSet::shootMainPictures()
 {
     runThen(QStringLiteral("main-1280x800.png"), [this] {
-        m_steps.insert(m_steps.begin() + qsizetype(m_nextStep),
-                       [this] { shoot(QStringLiteral("main-1920x1080.png"), largeWindow()); });
+        // The large picture shows what a window of that size gets by default (View ▸ Reset
+        // layout): a resized window keeps its docks' sizes, as QMainWindow does.
+        m_steps.insert(m_steps.begin() + qsizetype(m_nextStep), [this] {
+            m_window.resize(largeWindow());
+            QTimer::singleShot(0, this, [this] {
+                if (auto *reset
+                    = m_window.findChild<QAction *>(QStringLiteral("resetLayoutAction")))
+                    reset->trigger();
+                shoot(QStringLiteral("main-1920x1080.png"), largeWindow());
+            });
+        });
         shoot(QStringLiteral("main-1280x800.png"), smallWindow());
     });
 }
