@@ -2,6 +2,7 @@
 // dataset whose answers are known, the --min-map gate, exit 2 on bad input, exports, and a batch
 // killed halfway that resumes with nothing computed twice and nothing lost, and one interrupted by
 // SIGINT/SIGTERM that finishes what it started, says so, exits 130 and resumes.
+#include "evalprocess.h"
 #include "testfiles.h"
 
 #include <QDir>
@@ -37,12 +38,7 @@ json readJson(const QString &path)
     return json::parse(file.readAll().toStdString(), nullptr, false);
 }
 
-struct Finished
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
+using ango::test::Finished;
 
 } // namespace
 
@@ -135,15 +131,7 @@ QStringList tst_EvalCommand::baseArguments(const json &config) const
 
 Finished tst_EvalCommand::run(const QStringList &arguments)
 {
-    QProcess process;
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(QStringLiteral(ANGO_EVAL_CLI), arguments);
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 120000); }();
-    Finished out;
-    out.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    out.out = QString::fromUtf8(process.readAllStandardOutput());
-    out.err = QString::fromUtf8(process.readAllStandardError());
-    return out;
+    return ango::test::runEvalCli(arguments);
 }
 
 void tst_EvalCommand::reportsKnownAnswers()

@@ -1,6 +1,7 @@
 // `ango-console eval` A/B end to end with a real python3 plugin run twice with different
 // configJSON: --compare-config / --compare-callback (B run through the same cache) and
 // --baseline (A a report an earlier --out wrote). The deltas follow from the dataset.
+#include "evalprocess.h"
 #include "testfiles.h"
 
 #include <QDir>
@@ -40,12 +41,7 @@ bool near(const json &value, double expected)
     return value.is_number() && std::abs(value.get<double>() - expected) < 1e-9;
 }
 
-struct Finished
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
+using ango::test::Finished;
 
 } // namespace
 
@@ -129,15 +125,7 @@ QStringList tst_EvalCompare::arguments(const char *variant) const
 
 Finished tst_EvalCompare::run(const QStringList &arguments)
 {
-    QProcess process;
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(QStringLiteral(ANGO_EVAL_CLI), arguments);
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 120000); }();
-    Finished out;
-    out.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    out.out = QString::fromUtf8(process.readAllStandardOutput());
-    out.err = QString::fromUtf8(process.readAllStandardError());
-    return out;
+    return ango::test::runEvalCli(arguments);
 }
 
 void tst_EvalCompare::compareConfigAndBaseline()

@@ -1,6 +1,7 @@
 // `ango-console eval --project ID` end to end: the recording HTTP server (127.0.0.1, port 0) is
 // the REST API (two pages of assets with their answers) and serves the asset files the real
 // python3 callback fetches; a failed page exits 2 naming the URL and the status.
+#include "evalprocess.h"
 #include "recordinghttpserver.h"
 
 #include <QFile>
@@ -21,12 +22,7 @@ namespace {
 
 constexpr auto kKey = "live-key-0123456789";
 
-struct Finished
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
+using ango::test::Finished;
 
 } // namespace
 
@@ -80,26 +76,17 @@ json tst_EvalProject::asset(const std::string &id, int x) const
 
 Finished tst_EvalProject::run(const QStringList &extra, bool withKey)
 {
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("ANGO_API_KEY"));
     if (withKey)
         env.insert(QStringLiteral("ANGO_API_KEY"), QLatin1String(kKey));
-    process.setProcessEnvironment(env);
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(
-        QStringLiteral(ANGO_EVAL_CLI),
+    return ango::test::runEvalCli(
         QStringList{QStringLiteral("eval"), QStringLiteral("--callback"),
                     QStringLiteral("python:" ANGO_EVAL_MODEL), QStringLiteral("--project"),
                     QStringLiteral("P1"), QStringLiteral("--api-host"), m_server->url().toString(),
                     QStringLiteral("--cache-dir"), m_dir->filePath(QStringLiteral("cache"))}
-            + extra);
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 120000); }();
-    Finished out;
-    out.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    out.out = QString::fromUtf8(process.readAllStandardOutput());
-    out.err = QString::fromUtf8(process.readAllStandardError());
-    return out;
+            + extra,
+        env);
 }
 
 void tst_EvalProject::evaluatesLiveProject()

@@ -1,5 +1,6 @@
 // The COCOeval rules, each pinned by a case computed by hand (docs/eval.md), and a generated
 // dataset whose answers follow from how it was generated.
+#include "comparenear.h"
 #include "eval/cocoeval.h"
 #include "eval/confusion.h"
 
@@ -43,16 +44,6 @@ constexpr Box kA{0, 0, 50, 50};
 constexpr Box kB{100, 100, 50, 50};
 constexpr Box kC{200, 200, 50, 50};
 constexpr Box kFar{400, 400, 30, 30};
-
-bool near(double actual, double expected)
-{
-    return std::abs(actual - expected) < 1e-12;
-}
-
-#define COMPARE_NEAR(actual, expected)                                                             \
-    QVERIFY2(                                                                                      \
-        near((actual), (expected)),                                                                \
-        qPrintable(QStringLiteral("%1 != %2").arg(actual, 0, 'g', 17).arg(expected, 0, 'g', 17)))
 
 } // namespace
 

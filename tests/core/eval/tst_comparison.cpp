@@ -1,5 +1,6 @@
 // A/B comparison against a case computed by hand: a class that improves (dog), one that regresses
 // (cat), one that stays (bird), an image whose prediction changes, and the report round trip.
+#include "comparenear.h"
 #include "eval/comparison.h"
 
 #include <QTest>
@@ -10,16 +11,6 @@ using namespace ango::eval;
 using nlohmann::json;
 
 namespace {
-
-bool near(double actual, double expected)
-{
-    return std::abs(actual - expected) < 1e-12;
-}
-
-#define COMPARE_NEAR(actual, expected)                                                             \
-    QVERIFY2(                                                                                      \
-        near((actual), (expected)),                                                                \
-        qPrintable(QStringLiteral("%1 != %2").arg(actual, 0, 'g', 17).arg(expected, 0, 'g', 17)))
 
 constexpr Box kCat{0, 0, 50, 50};
 constexpr Box kDog{100, 100, 50, 50};
@@ -164,7 +155,7 @@ void tst_Comparison::imagesSortedByLargestDifference()
     QVERIFY(j["images"][0]["key"] == "2");
     QVERIFY(j["images"][0]["B"]["fp"] == 1);
     QVERIFY(j["differingImages"] == 3);
-    QVERIFY(near(j["classes"]["dog"]["deltaAP50"].get<double>(), 50.0 / 101));
+    QVERIFY(ango::test::near(j["classes"]["dog"]["deltaAP50"].get<double>(), 50.0 / 101));
     QCOMPARE(comparisonJson(c, 1)["images"].size(), 1u);
 }
 
