@@ -102,7 +102,6 @@ void LocalHubPanel::buildUi()
     listenRow->addWidget(new QLabel(QStringLiteral("127.0.0.1 :"), this));
     listenRow->addWidget(m_port);
     listenRow->addWidget(m_startStop);
-    listenRow->addWidget(m_address, 1);
 
     m_pluginId = new QLineEdit(this);
     m_pluginId->setObjectName(QStringLiteral("localHubPluginIdEdit"));
@@ -247,6 +246,8 @@ void LocalHubPanel::buildUi()
     auto *form = new QFormLayout;
     form->setRowWrapPolicy(QFormLayout::WrapLongRows); // narrow docks: labels go above
     form->addRow(tr("Listen"), listenRow);
+    // A row of its own: beside Start in a 1280-px window it was elided down to "…".
+    form->addRow(tr("Address"), m_address);
     form->addRow(tr("Plugin id"), m_pluginId);
     form->addRow(tr("Secret"), secretRow);
     form->addRow(tr("Script"), scriptRow);

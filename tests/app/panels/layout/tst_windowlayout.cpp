@@ -68,6 +68,7 @@ private Q_SLOTS:
     void tabTitlesAreReadable_data();
     void tabTitlesAreReadable();
     void callbackTabHasNoEmptyBand();
+    void shortStatesAreNotElided();
 
 private:
     void reopen(QSize size);
@@ -306,6 +307,23 @@ void tst_WindowLayout::callbackTabHasNoEmptyBand()
         qPrintable(
             u"%1 px between the callback choice and its buttons for a %2 px page"_qs.arg(gap).arg(
                 page->sizeHint().height())));
+}
+
+// A one-word state in the left column ("stopped", an address) reads whole at 1280x800: only
+// long texts are elided, and they keep their tooltip.
+void tst_WindowLayout::shortStatesAreNotElided()
+{
+    auto *address = m_window->findChild<ElidedLabel *>(u"localHubAddressLabel"_qs);
+    QVERIFY(address);
+    auto *dock = m_window->findChild<QDockWidget *>(u"localHubDock"_qs);
+    QVERIFY(dock);
+    dock->raise();
+    address->setText(u"http://127.0.0.1:65535"_qs);
+    QTRY_VERIFY(address->isVisible());
+    QCoreApplication::sendPostedEvents();
+    QVERIFY2(!address->isElided(),
+             qPrintable(
+                 u"shows \"%1\" in %2 px"_qs.arg(address->displayedText()).arg(address->width())));
 }
 
 QTEST_MAIN(tst_WindowLayout)
