@@ -64,8 +64,8 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     m_discardButton->setToolTip(
         tr("Drop this result: nothing is delivered, the hub is told (asks first)"));
     m_uploadButton->setObjectName(QStringLiteral("reviewUploadButton"));
-    m_uploadButton->setToolTip(
-        tr("Approve this result with your edits and deliver it through the runtime (Ctrl+Return)"));
+    m_uploadButton->setToolTip(tr("Approve this result with your edits and deliver it through the "
+                                  "runtime (Ctrl+Shift+Return)"));
     m_uploadButton->setDefault(true);
     m_status->setObjectName(QStringLiteral("reviewStatus"));
 
@@ -115,7 +115,8 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     auto *deleteKey = new QShortcut(QKeySequence::Delete, this);
     deleteKey->setContext(Qt::WidgetWithChildrenShortcut);
     connect(deleteKey, &QShortcut::activated, this, [this] { deleteObject(m_selectedSlot); });
-    auto *approveKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    // Not Ctrl+Return: that runs the callback, window-wide, and two owners of a key both lose it.
+    auto *approveKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return), this);
     approveKey->setContext(Qt::WidgetWithChildrenShortcut);
     connect(approveKey, &QShortcut::activated, this, &ReviewPanel::approveCurrent);
 

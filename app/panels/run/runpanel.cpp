@@ -75,7 +75,7 @@ void RunPanel::buildUi()
 
     m_run = new QPushButton(tr("Run"), this);
     m_run->setObjectName(QStringLiteral("runButton"));
-    m_run->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+    // Its key is the Run menu's (Ctrl+Return): one key, one action (Ctrl+R is Replay).
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_cancel->setEnabled(false);
@@ -183,7 +183,8 @@ void RunPanel::updateRunEnabled()
 {
     const QString reason = blockedReason();
     m_run->setEnabled(reason.isEmpty());
-    m_run->setToolTip(reason.isEmpty() ? tr("Run the callback on this asset (Ctrl+R)") : reason);
+    m_run->setToolTip(reason.isEmpty() ? tr("Run the callback on this asset (Ctrl+Return)")
+                                       : reason);
     refreshMessage();
 }
 
@@ -193,7 +194,7 @@ QString RunPanel::message() const
         return m_outcomeText.isEmpty() ? tr("Running…") : m_outcomeText;
     if (const QString reason = blockedReason(); !reason.isEmpty())
         return reason;
-    return m_outcomeText.isEmpty() ? tr("Ready: press Run (Ctrl+R)") : m_outcomeText;
+    return m_outcomeText.isEmpty() ? tr("Ready: press Run (Ctrl+Return)") : m_outcomeText;
 }
 
 void RunPanel::refreshMessage()

@@ -11,11 +11,14 @@
 #include "sandbox/samplemodel.h"
 #include "windowfixture.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMultiHash>
 #include <QSettings>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTabBar>
@@ -69,6 +72,7 @@ private Q_SLOTS:
     void tabTitlesAreReadable();
     void callbackTabHasNoEmptyBand();
     void shortStatesAreNotElided();
+    void shortcutsAreUnambiguous();
 
 private:
     void reopen(QSize size);
@@ -324,6 +328,51 @@ void tst_WindowLayout::shortStatesAreNotElided()
     QVERIFY2(!address->isElided(),
              qPrintable(
                  u"shows \"%1\" in %2 px"_qs.arg(address->displayedText()).arg(address->width())));
+}
+
+// Two shortcuts with the same key that can both be live at once both lose it (Qt calls the key
+// ambiguous and runs neither): Run's button and Replay once shared Ctrl+R, Approve and Run
+// Ctrl+Return. A key may repeat only between panels that do not contain one another.
+void tst_WindowLayout::shortcutsAreUnambiguous()
+{
+    struct Key
+    {
+        QString owner;
+        Qt::ShortcutContext context;
+        const QWidget *scope;
+    };
+    QMultiHash<QKeySequence, Key> keys;
+    const auto add = [&](const QKeySequence &sequence, const QString &owner,
+                         Qt::ShortcutContext context, const QWidget *scope) {
+        if (!sequence.isEmpty())
+            keys.insert(sequence, Key{owner, context, scope});
+    };
+    for (const QAction *action : m_window->findChildren<QAction *>()) {
+        const QWidget *scope = qobject_cast<const QWidget *>(action->parent());
+        for (const QKeySequence &sequence : action->shortcuts())
+            add(sequence, action->text(), action->shortcutContext(), scope);
+    }
+    for (const QShortcut *shortcut : m_window->findChildren<QShortcut *>())
+        add(shortcut->key(), u"QShortcut "_qs + shortcut->parent()->objectName(),
+            shortcut->context(), qobject_cast<const QWidget *>(shortcut->parent()));
+    for (const QAbstractButton *button : m_window->findChildren<QAbstractButton *>())
+        add(button->shortcut(), button->objectName(), Qt::WindowShortcut, button);
+
+    const auto overlap = [](const Key &a, const Key &b) {
+        if (a.context != Qt::WidgetWithChildrenShortcut
+            || b.context != Qt::WidgetWithChildrenShortcut)
+            return true;
+        return a.scope && b.scope
+               && (a.scope->isAncestorOf(b.scope) || b.scope->isAncestorOf(a.scope));
+    };
+    for (const QKeySequence &sequence : keys.uniqueKeys()) {
+        const QList<Key> owners = keys.values(sequence);
+        for (qsizetype i = 0; i < owners.size(); ++i)
+            for (qsizetype j = i + 1; j < owners.size(); ++j)
+                QVERIFY2(!overlap(owners[i], owners[j]),
+                         qPrintable(u"%1 is both \"%2\" and \"%3\""_qs.arg(
+                             sequence.toString(), owners[i].owner, owners[j].owner)));
+    }
 }
 
 QTEST_MAIN(tst_WindowLayout)
