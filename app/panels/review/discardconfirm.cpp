@@ -28,6 +28,9 @@ DiscardConfirm::DiscardConfirm(QWidget *parent)
     layout->addWidget(question, 1);
     layout->addWidget(m_discard);
     layout->addWidget(m_keep);
+    m_keep->installEventFilter(this);
+    m_discard->installEventFilter(this);
+    installEventFilter(this);
     connect(m_keep, &QPushButton::clicked, this, &DiscardConfirm::dismiss);
     connect(m_discard, &QPushButton::clicked, this, [this] {
         const QString id = m_id;
@@ -49,6 +52,17 @@ void DiscardConfirm::dismiss()
 {
     m_id.clear();
     hide();
+}
+
+bool DiscardConfirm::eventFilter(QObject *watched, QEvent *event)
+{
+    // Esc belongs to the question while it is asked, not to the window's Cancel run.
+    if (event->type() == QEvent::ShortcutOverride
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        event->accept();
+        return true;
+    }
+    return QFrame::eventFilter(watched, event);
 }
 
 void DiscardConfirm::keyPressEvent(QKeyEvent *event)

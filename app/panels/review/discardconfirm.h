@@ -27,6 +27,7 @@ Q_SIGNALS:
     void confirmed(const QString &id);
 
 protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:

@@ -2,12 +2,15 @@
 #include "panels/preview/previewpanel.h"
 #include "panels/preview/previewview.h"
 #include "panels/review/boxeditor.h"
+#include "panels/review/discardconfirm.h"
 #include "panels/review/reviewpanel.h"
 
 #include <QBuffer>
 #include <QComboBox>
 #include <QLabel>
 #include <QListWidget>
+#include <QMainWindow>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -25,6 +28,7 @@ private Q_SLOTS:
     void cleanup();
     void discardThenApproveCarryIdsAndContent();
     void discardAsksInPlaceAndKeepLeavesTheResult();
+    void escapeKeepsEvenWhenTheWindowOwnsEscape();
     void draggingAHandleResizesTheBox();
     void clickSelectsTheSmallestAndDragMovesIt();
     void rotatedBoxResizesAlongItsSides();
@@ -472,6 +476,32 @@ void tst_ReviewPanel::undecodableImageBytesAreReported()
     QCOMPARE(failed.first().first().toString(), u"a"_qs);
     QVERIFY(!failed.first().at(1).toString().isEmpty());
     QVERIFY(m_panel->preview()->scene()->imageSize().isEmpty());
+}
+
+// In the console the Run menu's Cancel run owns Esc window-wide; while the discard question is
+// asked, Esc still answers it ("Keep") and cancels nothing.
+void tst_ReviewPanel::escapeKeepsEvenWhenTheWindowOwnsEscape()
+{
+    QMainWindow window;
+    QAction *cancelRun = window.menuBar()->addMenu(u"Run"_qs)->addAction(u"Cancel run"_qs);
+    cancelRun->setShortcut(QKeySequence(Qt::Key_Escape));
+    QSignalSpy cancelled(cancelRun, &QAction::triggered);
+    auto *confirm = new DiscardConfirm;
+    window.setCentralWidget(confirm);
+    QSignalSpy confirmed(confirm, &DiscardConfirm::confirmed);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    confirm->ask(u"r1"_qs);
+    QTRY_VERIFY(confirm->isVisible() && confirm->focusWidget());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+    QVERIFY(confirm->isHidden());
+    QVERIFY(confirm->askingAbout().isEmpty());
+    QCOMPARE(cancelled.size(), 0);
+    QCOMPARE(confirmed.size(), 0);
+    // With no question asked, Esc is the window's again.
+    window.setFocus();
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QCOMPARE(cancelled.size(), 1);
 }
 
 QTEST_MAIN(tst_ReviewPanel)
