@@ -260,7 +260,7 @@ void EvalPanel::finished(bool cancelled)
     }
     m_metrics = eval::evaluate(*m_dataset, detections);
     m_summary->setText(summary() + (cancelled ? tr(" (cancelled: partial)") : QString()));
-    m_gallery->setResults(m_dataset.get(), &m_batch->runs(), &m_metrics);
+    m_gallery->setResults(m_dataset.get(), &m_batch->runs(), &m_metrics, &m_detections);
     m_compare->setA(m_dataset.get(), &m_mapping, &m_batch->runs(), &m_metrics, m_ranWith);
     Q_EMIT evaluated();
 }

@@ -2,6 +2,8 @@
 
 #include "panels/gallery/thumbnailcache.h"
 
+#include <algorithm>
+
 namespace ango::app {
 
 double imageScore(const eval::ImageOutcome &outcome)
@@ -24,9 +26,11 @@ GalleryModel::GalleryModel(ThumbnailCache *thumbnails, QObject *parent)
 }
 
 void GalleryModel::setResults(const eval::Dataset *dataset, const std::vector<eval::ImageRun> *runs,
-                              const eval::EvalResult *metrics)
+                              const eval::EvalResult *metrics,
+                              const std::vector<std::vector<eval::Detection>> *detections)
 {
     beginResetModel();
+    m_detections = detections;
     m_dataset = dataset;
     m_runs = runs;
     m_metrics = metrics;
@@ -85,6 +89,17 @@ QVariant GalleryModel::data(const QModelIndex &index, int role) const
         return index.row();
     case ScoreRole:
         return failed ? 0.0 : (outcome ? imageScore(*outcome) : 1.0);
+    case CategoriesRole: {
+        QList<int> categories;
+        for (const eval::TruthObject &object : image.truth)
+            categories << object.category;
+        if (m_detections && i < m_detections->size())
+            for (const eval::Detection &detection : (*m_detections)[i])
+                categories << detection.category;
+        std::sort(categories.begin(), categories.end());
+        categories.erase(std::unique(categories.begin(), categories.end()), categories.end());
+        return QVariant::fromValue(categories);
+    }
     default:
         return {};
     }

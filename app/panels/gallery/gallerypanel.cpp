@@ -4,7 +4,6 @@
 #include "panels/gallery/gallerymodel.h"
 #include "panels/gallery/thumbnailcache.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QListView>
@@ -17,22 +16,28 @@ namespace {
 
 constexpr QSize kThumbnail(160, 120);
 
-// Sorts by the chosen role, highest first for problems/latency/detections; filters rows without
-// problems when asked.
+// Sorts by the chosen role, highest first for problems/latency/detections; filters by what to
+// show (all, problems, failures) and by class.
 class GalleryProxy final : public QSortFilterProxyModel
 {
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
-    bool problemsOnly = false;
+    GalleryPanel::Show show = GalleryPanel::Show::All;
+    int category = -1;
 
     void refilter() { invalidateFilter(); }
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex &parent) const override
     {
-        if (!problemsOnly)
-            return true;
-        return sourceModel()->index(row, 0, parent).data(GalleryModel::ProblemsRole).toInt() > 0;
+        const QModelIndex index = sourceModel()->index(row, 0, parent);
+        if (show == GalleryPanel::Show::Problems
+            && index.data(GalleryModel::ProblemsRole).toInt() == 0)
+            return false;
+        if (show == GalleryPanel::Show::Failed && !index.data(GalleryModel::FailedRole).toBool())
+            return false;
+        return category < 0
+               || index.data(GalleryModel::CategoriesRole).value<QList<int>>().contains(category);
     }
 };
 
@@ -45,7 +50,8 @@ GalleryPanel::GalleryPanel(QWidget *parent)
     , m_proxy(new GalleryProxy(this))
     , m_view(new QListView(this))
     , m_sort(new QComboBox(this))
-    , m_problemsOnly(new QCheckBox(tr("Problems only"), this))
+    , m_show(new QComboBox(this))
+    , m_class(new QComboBox(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setDynamicSortFilter(true);
@@ -60,16 +66,25 @@ GalleryPanel::GalleryPanel(QWidget *parent)
     m_view->setMovement(QListView::Static);
     m_sort->addItems({tr("Most problems"), tr("Slowest"), tr("Most detections"), tr("Name"),
                       tr("Lowest score (F1)")});
+    m_show->setObjectName(QStringLiteral("galleryShow"));
+    m_show->addItems({tr("All images"), tr("With problems"), tr("Failed runs")});
+    m_class->setObjectName(QStringLiteral("galleryClass"));
+    m_class->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_class->addItem(tr("All classes"), -1);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_sort);
-    bar->addWidget(m_problemsOnly);
+    bar->addWidget(m_show);
+    bar->addWidget(m_class);
     bar->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(m_view);
     connect(m_sort, &QComboBox::currentIndexChanged, this,
             [this](int index) { setSortKey(SortKey(index)); });
-    connect(m_problemsOnly, &QCheckBox::toggled, this, &GalleryPanel::setProblemsOnly);
+    connect(m_show, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setShow(Show(index)); });
+    connect(m_class, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setClassFilter(m_class->itemData(index).toInt()); });
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT imageActivated(index.data(GalleryModel::ImageIndexRole).toInt());
     });
@@ -77,9 +92,20 @@ GalleryPanel::GalleryPanel(QWidget *parent)
 }
 
 void GalleryPanel::setResults(const eval::Dataset *dataset, const std::vector<eval::ImageRun> *runs,
-                              const eval::EvalResult *metrics)
+                              const eval::EvalResult *metrics,
+                              const std::vector<std::vector<eval::Detection>> *detections)
 {
-    m_model->setResults(dataset, runs, metrics);
+    {
+        const QSignalBlocker blocker(m_class);
+        m_class->clear();
+        m_class->addItem(tr("All classes"), -1);
+        if (dataset)
+            for (std::size_t i = 0; i < dataset->categories.size(); ++i)
+                m_class->addItem(dataset->categories[i].name, int(i));
+    }
+    auto *proxy = static_cast<GalleryProxy *>(m_proxy);
+    proxy->category = -1;
+    m_model->setResults(dataset, runs, metrics, detections);
 }
 
 void GalleryPanel::setSortKey(SortKey key)
@@ -112,10 +138,25 @@ void GalleryPanel::setSortKey(SortKey key)
 
 void GalleryPanel::setProblemsOnly(bool only)
 {
-    const QSignalBlocker blocker(m_problemsOnly);
-    m_problemsOnly->setChecked(only);
+    setShow(only ? Show::Problems : Show::All);
+}
+
+void GalleryPanel::setShow(Show show)
+{
+    const QSignalBlocker blocker(m_show);
+    m_show->setCurrentIndex(int(show));
     auto *proxy = static_cast<GalleryProxy *>(m_proxy);
-    proxy->problemsOnly = only;
+    proxy->show = show;
+    proxy->refilter();
+}
+
+void GalleryPanel::setClassFilter(int category)
+{
+    const QSignalBlocker blocker(m_class);
+    const int index = m_class->findData(category);
+    m_class->setCurrentIndex(index < 0 ? 0 : index);
+    auto *proxy = static_cast<GalleryProxy *>(m_proxy);
+    proxy->category = index < 0 ? -1 : category;
     proxy->refilter();
 }
 

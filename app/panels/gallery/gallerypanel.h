@@ -6,7 +6,6 @@
 
 #include <QWidget>
 
-class QCheckBox;
 class QComboBox;
 class QListView;
 class QSortFilterProxyModel;
@@ -18,20 +17,26 @@ class ThumbnailCache;
 
 // The batch's images as a thumbnail grid, sorted by problems (FP + FN, failures first), latency,
 // detections, name or per-image score (F1 at IoU 0.5, worst first), optionally only those with
-// problems. Activating one (double-click, Enter) says which image.
+// problems or only failed runs, and optionally only those with a class in their ground truth or
+// detections. Activating one (double-click, Enter) says which image.
 class GalleryPanel final : public QWidget
 {
     Q_OBJECT
 
 public:
     enum class SortKey { Problems, Latency, Detections, Name, Score };
+    enum class Show { All, Problems, Failed };
 
     explicit GalleryPanel(QWidget *parent = nullptr);
 
     void setResults(const eval::Dataset *dataset, const std::vector<eval::ImageRun> *runs,
-                    const eval::EvalResult *metrics);
+                    const eval::EvalResult *metrics,
+                    const std::vector<std::vector<eval::Detection>> *detections = nullptr);
     void setSortKey(SortKey key);
-    void setProblemsOnly(bool only);
+    void setProblemsOnly(bool only); // Show::Problems, or Show::All
+    void setShow(Show show);
+    // Only images with this category (an index into the dataset's) in truth or detections; -1: all.
+    void setClassFilter(int category);
     // Dataset image indices in the order shown.
     QList<int> shownImages() const;
     ThumbnailCache *thumbnails() const { return m_thumbnails; }
@@ -45,7 +50,8 @@ private:
     QSortFilterProxyModel *m_proxy;
     QListView *m_view;
     QComboBox *m_sort;
-    QCheckBox *m_problemsOnly;
+    QComboBox *m_show;
+    QComboBox *m_class;
 };
 
 } // namespace ango::app

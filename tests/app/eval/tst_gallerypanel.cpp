@@ -7,6 +7,7 @@
 #include "panels/gallery/thumbnailcache.h"
 #include "runtime/pluginruntime.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void thumbnailsAreDecodedOffThreadAndCached();
     void sortsAndFilters();
     void paintingNeverDecodes();
+    void filtersByClass();
     void evalPanelRunsAndScores();
 };
 
@@ -93,6 +95,37 @@ void tst_GalleryPanel::sortsAndFilters()
     QCOMPARE(panel.shownImages(), (QList<int>{1, 2, 3}));
     panel.setProblemsOnly(false);
     QCOMPARE(panel.shownImages().size(), 4);
+    panel.setShow(GalleryPanel::Show::Failed);
+    QCOMPARE(panel.shownImages(), (QList<int>{2}));
+    panel.setShow(GalleryPanel::Show::All);
+}
+
+// The class filter keeps images with the class in their ground truth or in their detections.
+void tst_GalleryPanel::filtersByClass()
+{
+    eval::Dataset dataset;
+    dataset.categories.push_back(eval::Category{QStringLiteral("cat"), {}, 1});
+    dataset.categories.push_back(eval::Category{QStringLiteral("dog"), {}, 2});
+    for (int i = 0; i < 3; ++i) {
+        eval::DatasetImage image;
+        image.key = QStringLiteral("img%1").arg(i);
+        dataset.images.push_back(image);
+    }
+    dataset.images[0].truth.push_back(eval::TruthObject{0, {}});
+    dataset.images[1].truth.push_back(eval::TruthObject{1, {}});
+    std::vector<std::vector<eval::Detection>> detections(3);
+    detections[2].push_back(eval::Detection{1, {}, 0.9}); // a dog found where none is
+    GalleryPanel panel;
+    panel.setResults(&dataset, nullptr, nullptr, &detections);
+    auto *classes = panel.findChild<QComboBox *>(QStringLiteral("galleryClass"));
+    QVERIFY(classes);
+    QCOMPARE(classes->count(), 3); // all, cat, dog
+    panel.setClassFilter(1);
+    QCOMPARE(panel.shownImages(), (QList<int>{1, 2}));
+    classes->setCurrentIndex(1); // cat, as a user picks it
+    QCOMPARE(panel.shownImages(), (QList<int>{0}));
+    panel.setClassFilter(-1);
+    QCOMPARE(panel.shownImages().size(), 3);
 }
 
 void tst_GalleryPanel::paintingNeverDecodes()
