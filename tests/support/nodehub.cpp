@@ -28,6 +28,7 @@ void NodeHub::kill()
 {
     if (!m_process)
         return;
+    m_process->killAndDrain();
     m_earlierLives += m_process->diagnostics() + QLatin1Char('\n');
     m_earlierLives = m_earlierLives.right(8000);
     // The process is killed and reaped with the object: the port is free for a restart.

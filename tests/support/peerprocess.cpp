@@ -67,6 +67,15 @@ PeerProcess::~PeerProcess()
     m_process.waitForFinished(5000);
 }
 
+void PeerProcess::killAndDrain()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    readStdout();
+}
+
 void PeerProcess::start()
 {
     m_port = 0;

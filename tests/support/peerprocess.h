@@ -40,6 +40,9 @@ public:
 
     // For failure messages: the command, its state, its exit status and the end of its stderr.
     QString diagnostics() const;
+    // Ends the peer (SIGKILL) and hands over, as lineReceived, the lines it printed before it
+    // died and that were not read yet: a record printed just before a kill is still a record.
+    void killAndDrain();
 
 Q_SIGNALS:
     void ready(int port);
